@@ -1,0 +1,72 @@
+package secrets
+
+import (
+	"regexp"
+	"strings"
+)
+
+// Redaction markers written by this tool and by others (research/har.md §2):
+// [Authorization redacted] (Google, Cloudflare), token REDACTED_<sha256>
+// (Sourcegraph), <redacted> (wiretrail), [redacted] (browser-debugger-cli),
+// [sanitized] (SanitizHAR), REDACTED (Caddy), ****, sk_test_****9xQz.
+var (
+	reSanitized    = regexp.MustCompile(`^<redacted(:[^<>]*)?>$`)
+	reBracketed    = regexp.MustCompile(`(?i)^[\[<({]\s*([a-z0-9_ .-]*\s)?(redacted|sanitized|removed|filtered|masked|hidden|scrubbed|obfuscated)\s*[\]>)}]$`)
+	reRedactedWord = regexp.MustCompile(`(?i)^(redacted|sanitized|filtered|masked|hidden|scrubbed|removed|obfuscated)([_:-][A-Za-z0-9]*)?$`)
+	reMasked       = regexp.MustCompile(`(\*{3,}|•{3,}|x{6,}|X{6,}|#{4,})`)
+)
+
+// IsRedactionMarker reports whether v is a value some tool already redacted.
+// It never holds a credential, so it is not a leak, not malformed and not an
+// unsigned JWT.
+func IsRedactionMarker(v string) bool {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return false
+	}
+	if reSanitized.MatchString(v) || reBracketed.MatchString(v) || reRedactedWord.MatchString(v) {
+		return true
+	}
+	// A value that masks its middle (sk_test_****9xQz, ****, xxxxxx) keeps
+	// at most a few characters of the original.
+	if loc := reMasked.FindStringIndex(v); loc != nil {
+		return len(v)-(loc[1]-loc[0]) <= 16
+	}
+	return false
+}
+
+// Placeholders: what shows up when a template or an unset variable is sent in
+// place of a credential. Compared case-insensitively.
+var placeholderWords = map[string]bool{
+	"undefined": true, "null": true, "nil": true, "none": true, "nan": true,
+	"[object object]": true, "changeme": true, "change_me": true, "change-me": true,
+	"token": true, "apikey": true, "api_key": true, "api-key": true, "secret": true,
+	"password": true, "your_token": true, "your-token": true, "yourtoken": true,
+	"your_api_key": true, "your-api-key": true, "yourapikey": true,
+	"your_access_token": true, "your-access-token": true, "youraccesstoken": true,
+	"your_key": true, "your_secret": true, "access_token": true, "accesstoken": true,
+	"bearer_token": true, "insert_token_here": true, "todo": true, "tbd": true,
+	"false": true, "true": true, "0": true,
+}
+
+var (
+	rePlaceholderTemplate = regexp.MustCompile(`^(\$\{[^}]*\}|\$\([^)]*\)|\$[A-Za-z_][A-Za-z0-9_]*|%[A-Za-z_][A-Za-z0-9_]*%|\{\{[^}]*\}\}|\{[A-Za-z_][A-Za-z0-9_]*\}|<[A-Za-z_][A-Za-z0-9_ -]*>|\[[A-Za-z_][A-Za-z0-9_ -]*\]|:[A-Za-z_][A-Za-z0-9_]*)$`)
+	rePlaceholderYour     = regexp.MustCompile(`(?i)^(your|my|insert|enter|put|paste)[_ -]?[a-z_ -]*(token|key|secret|password|credential)s?([_ -]?here)?$`)
+)
+
+// IsPlaceholder reports whether v is a template or unset-variable value sent
+// in place of a credential: undefined, null, ${TOKEN}, $TOKEN, %TOKEN%,
+// {{token}}, <token>, YOUR_ACCESS_TOKEN, changeme.
+func IsPlaceholder(v string) bool {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return false
+	}
+	if placeholderWords[strings.ToLower(v)] {
+		return true
+	}
+	if rePlaceholderTemplate.MatchString(v) {
+		return !IsRedactionMarker(v)
+	}
+	return rePlaceholderYour.MatchString(v)
+}

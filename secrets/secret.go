@@ -1,0 +1,247 @@
+package secrets
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// shape says what a Secret's raw value is, which decides how it is displayed.
+type shape uint8
+
+const (
+	shapeValue         shape = iota // a bare credential: token, key, password
+	shapeAuthorization              // an Authorization-style header value: scheme + credential
+	shapeCookie                     // a Cookie or Set-Cookie header value
+)
+
+// Secret holds a credential. Its raw value is reachable only through Reveal;
+// String, Format, GoString, MarshalJSON and MarshalText all yield the display
+// form, so printing a Secret can never leak it.
+//
+// The zero Secret is empty and displays as "(none)".
+type Secret struct {
+	d *secretData
+}
+
+type secretData struct {
+	raw    string
+	shape  shape
+	kind   Kind
+	prefix string
+	fp     Fingerprint
+	auth   *Authorization // parsed once for shapeAuthorization
+}
+
+// New wraps a bare credential value (a token, an API key, a password).
+func New(raw string) Secret {
+	if raw == "" {
+		return Secret{}
+	}
+	k, p := Classify(raw)
+	return Secret{&secretData{raw: raw, shape: shapeValue, kind: k, prefix: p, fp: FingerprintOf(raw)}}
+}
+
+// NewAuthorization wraps the value of an Authorization or Proxy-Authorization
+// header. The scheme words stay visible in the display form; the credential
+// after them does not.
+func NewAuthorization(raw string) Secret {
+	if raw == "" {
+		return Secret{&secretData{shape: shapeAuthorization, kind: KindEmpty, auth: &Authorization{}}}
+	}
+	a := ParseAuthorization(raw)
+	k, p := a.Credential.Kind(), a.Credential.Prefix()
+	return Secret{&secretData{raw: raw, shape: shapeAuthorization, kind: k, prefix: p, fp: FingerprintOf(raw), auth: &a}}
+}
+
+// NewCookie wraps a Cookie or Set-Cookie header value. Cookie names stay
+// visible (they say which session is meant); values do not.
+func NewCookie(raw string) Secret {
+	if raw == "" {
+		return Secret{}
+	}
+	return Secret{&secretData{raw: raw, shape: shapeCookie, kind: KindCookie, fp: FingerprintOf(raw)}}
+}
+
+// IsZero reports whether s holds nothing at all (not even an empty header).
+func (s Secret) IsZero() bool { return s.d == nil }
+
+// Empty reports whether the raw value is empty.
+func (s Secret) Empty() bool { return s.d == nil || s.d.raw == "" }
+
+// Reveal returns the raw value. Only rules, detectors and the sanitizer call
+// it, to inspect a value; nothing that writes output may.
+func (s Secret) Reveal() string {
+	if s.d == nil {
+		return ""
+	}
+	return s.d.raw
+}
+
+// Len is the length of the raw value in bytes.
+func (s Secret) Len() int {
+	if s.d == nil {
+		return 0
+	}
+	return len(s.d.raw)
+}
+
+// Kind is the credential's kind (jwt, stripe, github, basic, opaque, ...).
+func (s Secret) Kind() Kind {
+	if s.d == nil {
+		return KindEmpty
+	}
+	return s.d.kind
+}
+
+// Prefix is the public prefix of the format (sk_live_, ghp_, eyJ), or "".
+func (s Secret) Prefix() string {
+	if s.d == nil {
+		return ""
+	}
+	return s.d.prefix
+}
+
+// Fingerprint is the keyed hash of the raw value; zero for an empty Secret.
+func (s Secret) Fingerprint() Fingerprint {
+	if s.d == nil || s.d.raw == "" {
+		return Fingerprint{}
+	}
+	return s.d.fp
+}
+
+// Authorization returns the parsed header value for a Secret made by
+// NewAuthorization, or a parse of the raw value otherwise.
+func (s Secret) Authorization() Authorization {
+	if s.d == nil {
+		return Authorization{}
+	}
+	if s.d.auth != nil {
+		return *s.d.auth
+	}
+	return ParseAuthorization(s.d.raw)
+}
+
+// Redacted reports whether the value is already a redaction marker written by
+// this tool or another (REDACTED, <redacted:...>, ****, sk_test_****9xQz):
+// such a value is neither a leak nor a malformed credential.
+func (s Secret) Redacted() bool { return s.d != nil && s.d.kind == KindRedacted }
+
+// String returns the display form, e.g. "Bearer jwt eyJ…(243 chars) #3f9a1c02b7d4".
+func (s Secret) String() string {
+	if s.d == nil {
+		return "(none)"
+	}
+	switch s.d.shape {
+	case shapeAuthorization:
+		return s.d.auth.display()
+	case shapeCookie:
+		return displayCookie(s.d.raw, s.d.fp)
+	}
+	return displayValue(s.d.raw, s.d.kind, s.d.prefix, s.d.fp)
+}
+
+// Format makes every fmt verb print the display form.
+func (s Secret) Format(f fmt.State, verb rune) {
+	if verb == 'q' {
+		fmt.Fprint(f, strconv.Quote(s.String()))
+		return
+	}
+	fmt.Fprint(f, s.String())
+}
+
+// GoString keeps %#v from dumping the struct.
+func (s Secret) GoString() string { return "secrets.Secret(" + strconv.Quote(s.String()) + ")" }
+
+// MarshalJSON writes the display form as a JSON string.
+func (s Secret) MarshalJSON() ([]byte, error) { return json.Marshal(s.String()) }
+
+// MarshalText writes the display form.
+func (s Secret) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// Sanitized is the form `sanitize` writes into files:
+// <redacted:KIND:PREFIX:LEN:FP>. A value that is already a redaction marker
+// is kept as it is.
+func (s Secret) Sanitized() string {
+	if s.d == nil || s.d.raw == "" {
+		return ""
+	}
+	if s.d.kind == KindRedacted {
+		return s.d.raw
+	}
+	return SanitizedMarker(string(s.d.kind), s.d.prefix, len(s.d.raw), s.d.fp)
+}
+
+// SanitizedMarker builds <redacted:KIND:PREFIX:LEN:FP>.
+func SanitizedMarker(kind, prefix string, n int, fp Fingerprint) string {
+	return "<redacted:" + kind + ":" + prefix + ":" + strconv.Itoa(n) + ":" + fp.Short() + ">"
+}
+
+// displayValue renders a bare credential: kind, public prefix, length, fingerprint.
+func displayValue(raw string, k Kind, prefix string, fp Fingerprint) string {
+	switch k {
+	case KindEmpty:
+		return "(empty)"
+	case KindRedacted, KindPlaceholder:
+		// Markers and placeholders carry no secret; showing them tells the
+		// reader what was sent. Long ones are cut so a mistaken
+		// classification cannot print a whole value.
+		return string(k) + " " + strconv.Quote(cut(raw, 40))
+	}
+	var b strings.Builder
+	b.WriteString(string(k))
+	b.WriteByte(' ')
+	if prefix != "" {
+		b.WriteString(prefix)
+		b.WriteString("…")
+	}
+	b.WriteString("(")
+	b.WriteString(strconv.Itoa(len(raw)))
+	b.WriteString(" chars) #")
+	b.WriteString(fp.Short())
+	return b.String()
+}
+
+// displayCookie shows cookie names and the fingerprint of the whole value.
+func displayCookie(raw string, fp Fingerprint) string {
+	var names []string
+	for _, part := range strings.Split(raw, ";") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		name, _, ok := strings.Cut(part, "=")
+		if !ok || !isTokenName(name) {
+			continue
+		}
+		names = append(names, name)
+		if len(names) == 8 {
+			names = append(names, "…")
+			break
+		}
+	}
+	return "cookie [" + strings.Join(names, ", ") + "] (" + strconv.Itoa(len(raw)) + " chars) #" + fp.Short()
+}
+
+// isTokenName reports whether s is a plausible cookie or parameter name, the
+// only part of such a pair ever shown.
+func isTokenName(s string) bool {
+	if s == "" || len(s) > 64 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("-_.[]$:", c) >= 0) {
+			return false
+		}
+	}
+	return true
+}
+
+func cut(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
