@@ -1,0 +1,224 @@
+package analyze
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/authtriage/authtriage/parsers"
+	"github.com/authtriage/authtriage/rules"
+	"github.com/authtriage/authtriage/secrets"
+)
+
+// Caps that keep memory bounded whatever the input size. Counts stay exact.
+const (
+	maxOccurrences   = 1000
+	maxRelated       = 20
+	maxGroupsPerRule = 5000
+)
+
+// group is one grouped finding being built.
+type group struct {
+	f          rules.Finding
+	meta       *rules.Meta
+	count      int
+	occ        []Location
+	truncated  bool
+	related    []Related
+	severity   rules.Severity
+	confidence rules.Confidence
+	order      int
+}
+
+// aggregator groups findings: same rule, file, endpoint, place and
+// credential make one finding with a count.
+type aggregator struct {
+	groups   map[string]*group
+	perRule  map[string]int
+	sequence int
+}
+
+func newAggregator() *aggregator {
+	return &aggregator{groups: map[string]*group{}, perRule: map[string]int{}}
+}
+
+func groupKey(f *rules.Finding) string {
+	e := f.Endpoint
+	var b strings.Builder
+	for _, s := range []string{f.Rule, f.Location.File, e.Environment, e.Host, e.Method, e.Route, f.Place, f.Credential.Hex()} {
+		b.WriteString(s)
+		b.WriteByte(0)
+	}
+	if f.FileLevel {
+		b.WriteString("file")
+	}
+	return b.String()
+}
+
+func location(s parsers.Source) Location {
+	return Location{File: s.File, Entry: s.Entry, Line: s.Line, Pointer: s.Pointer}
+}
+
+// add files one finding.
+func (a *aggregator) add(meta *rules.Meta, f rules.Finding) {
+	key := groupKey(&f)
+	g := a.groups[key]
+	if g == nil {
+		if a.perRule[f.Rule] >= maxGroupsPerRule {
+			// Too many distinct groups for this rule: fold the rest
+			// into one group per file so counts stay exact.
+			f.Endpoint = rules.Endpoint{Host: "(other)", Route: "(other)"}
+			f.Credential = secrets.Fingerprint{}
+			f.Place = "(other)"
+			key = groupKey(&f)
+			g = a.groups[key]
+		}
+	}
+	if g == nil {
+		a.sequence++
+		g = &group{f: f, meta: meta, order: a.sequence}
+		g.severity = f.Severity
+		if g.severity == rules.SeverityUnset {
+			g.severity = meta.Severity
+		}
+		a.groups[key] = g
+		a.perRule[f.Rule]++
+	}
+	g.count++
+	if c := confidenceOf(meta, f); c > g.confidence {
+		g.confidence = c
+	}
+	if f.Severity > g.severity {
+		g.severity = f.Severity
+	}
+	if len(g.occ) < maxOccurrences {
+		loc := location(f.Location)
+		loc.Column = f.Column
+		g.occ = append(g.occ, loc)
+	} else {
+		g.truncated = true
+	}
+	for _, r := range f.Related {
+		if len(g.related) >= maxRelated {
+			break
+		}
+		rel := Related{Location: location(r.Location), Note: r.Note}
+		dup := false
+		for _, have := range g.related {
+			if have == rel {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			g.related = append(g.related, rel)
+		}
+	}
+}
+
+func confidenceOf(meta *rules.Meta, f rules.Finding) rules.Confidence {
+	if f.Confidence != rules.ConfidenceUnset {
+		return f.Confidence
+	}
+	return meta.Confidence
+}
+
+// dropFileLevel removes the groups a file-level finding suppresses: same
+// file, and same origin when the finding names one. It returns how many
+// findings were dropped per rule.
+func (a *aggregator) dropSuppressed(file string, origin string, suppressed []string) {
+	for key, g := range a.groups {
+		if g.f.Location.File != file || g.f.FileLevel {
+			continue
+		}
+		if origin != "" && g.f.Endpoint.Origin != origin {
+			continue
+		}
+		for _, s := range suppressed {
+			if g.f.Rule == s {
+				delete(a.groups, key)
+				a.perRule[s]--
+			}
+		}
+	}
+}
+
+// findings renders the groups, sorted by severity (high first), then rule,
+// file and position.
+func (a *aggregator) findings() []Finding {
+	gs := make([]*group, 0, len(a.groups))
+	for _, g := range a.groups {
+		gs = append(gs, g)
+	}
+	sort.Slice(gs, func(i, j int) bool {
+		x, y := gs[i], gs[j]
+		if x.severity != y.severity {
+			return x.severity > y.severity
+		}
+		if x.f.Rule != y.f.Rule {
+			return x.f.Rule < y.f.Rule
+		}
+		if x.f.Location.File != y.f.Location.File {
+			return x.f.Location.File < y.f.Location.File
+		}
+		if x.occ[0].Entry != y.occ[0].Entry {
+			return x.occ[0].Entry < y.occ[0].Entry
+		}
+		if x.occ[0].Line != y.occ[0].Line {
+			return x.occ[0].Line < y.occ[0].Line
+		}
+		return x.order < y.order
+	})
+	out := make([]Finding, 0, len(gs))
+	for _, g := range gs {
+		out = append(out, g.render())
+	}
+	return out
+}
+
+func (g *group) render() Finding {
+	f := g.f
+	fix := f.Fix
+	if fix == "" {
+		fix = g.meta.Fix
+	}
+	place := f.Place
+	if place == "" {
+		place = endpointString(f.Endpoint)
+	}
+	ev := f.Evidence
+	if ev == nil {
+		ev = []rules.Evidence{}
+	}
+	rel := g.related
+	if rel == nil {
+		rel = []Related{}
+	}
+	return Finding{
+		Rule:                 f.Rule,
+		Title:                g.meta.Title,
+		Severity:             g.severity.String(),
+		Confidence:           g.confidence.String(),
+		Count:                g.count,
+		Message:              f.Message,
+		Fix:                  fix,
+		Endpoint:             endpointString(f.Endpoint),
+		Location:             g.occ[0],
+		Occurrences:          g.occ,
+		OccurrencesTruncated: g.truncated,
+		Related:              rel,
+		Evidence:             ev,
+		Detector:             f.Detector,
+		Provider:             f.Provider,
+		Environment:          f.Environment,
+		Fingerprint:          secrets.HashParts(f.Rule, f.Location.File, place, f.Credential.Hex()),
+		severity:             g.severity,
+	}
+}
+
+// endpointString is "GET api.example.com /v1/users/{id}" or "".
+func endpointString(e rules.Endpoint) string {
+	if e.Host == "" && e.Route == "" {
+		return ""
+	}
+	return strings.TrimSpace(e.Method + " " + e.Host + e.Route)
+}

@@ -1,0 +1,184 @@
+package analyze
+
+import (
+	"github.com/authtriage/authtriage/parsers"
+	"github.com/authtriage/authtriage/rules"
+)
+
+// maxPending bounds the failed records remembered in case a later finding
+// (a stream rule's, anchored on an earlier record) explains them.
+const maxPending = 100000
+
+// fileRun runs the rules over one input's records.
+type fileRun struct {
+	fr       *fileResult
+	o        *Options
+	rules    []rules.Rule
+	ctxs     []*rules.Context
+	facts    *rules.Facts
+	metas    map[string]*rules.Meta
+	sink     *bufferSink
+	cur      *parsers.Record
+	creator  string
+	pending  map[recordKey]pendingRecord
+	onlyMiss map[string]int // origin -> 401s explained only by missing-credentials
+}
+
+type recordKey struct {
+	entry, line int
+}
+
+type pendingRecord struct {
+	status int
+	ep     rules.Endpoint
+}
+
+func keyOf(s parsers.Source) recordKey { return recordKey{s.Entry, s.Line} }
+
+// bufferSink collects the findings of the current record.
+type bufferSink struct {
+	buf []rules.Finding
+}
+
+func (b *bufferSink) Add(_ *rules.Meta, f rules.Finding) { b.buf = append(b.buf, f) }
+
+func newFileRun(fr *fileResult, o *Options, onErr func(Error)) *fileRun {
+	rs, _ := rules.Select(o.Enable, o.Disable) // validated in Run
+	run := &fileRun{fr: fr, o: o, rules: rs, facts: rules.NewFacts(o.Config.Env), metas: map[string]*rules.Meta{},
+		sink: &bufferSink{}, pending: map[recordKey]pendingRecord{}, onlyMiss: map[string]int{}}
+	for _, r := range rs {
+		m := r.Meta()
+		run.metas[m.ID] = m
+		run.ctxs = append(run.ctxs, rules.NewContext(&o.Config, m, run.sink, run.facts))
+	}
+	return run
+}
+
+// inWindow applies --since/--until to exchanges with a known time.
+func (run *fileRun) inWindow(ex *parsers.Exchange) bool {
+	t := ex.Start
+	if t.IsZero() {
+		t = ex.RequestTime()
+	}
+	if t.IsZero() {
+		return true
+	}
+	if !run.o.Since.IsZero() && t.Before(run.o.Since) {
+		return false
+	}
+	return run.o.Until.IsZero() || t.Before(run.o.Until)
+}
+
+// record runs every rule on one record, applies suppression and files the
+// findings and statistics.
+func (run *fileRun) record(rec *parsers.Record) {
+	run.fr.input.Records++
+	ex := rec.Exchange
+	if ex != nil {
+		if !run.inWindow(ex) {
+			return
+		}
+		run.fr.input.Exchanges++
+		if c := ex.Extra("creator"); c != "" {
+			run.creator = c
+		}
+	}
+	run.cur = rec
+	run.facts.Reset(rec)
+	run.sink.buf = run.sink.buf[:0]
+	for i, r := range run.rules {
+		r.Check(run.ctxs[i], rec)
+	}
+	var own, late []rules.Finding
+	for _, f := range run.sink.buf {
+		if !f.FileLevel && keyOf(f.Location) == keyOf(rec.Source) && f.Location.File == rec.Source.File {
+			own = append(own, f)
+		} else {
+			late = append(late, f)
+		}
+	}
+	own = rules.Suppress(own, run.metas)
+	var causes []string
+	for _, f := range own {
+		run.fr.agg.add(run.metas[f.Rule], f)
+		if m := run.metas[f.Rule]; m.Explains && (ex != nil && ex.Failed()) {
+			causes = append(causes, f.Rule)
+		}
+	}
+	if ex != nil {
+		ep := run.facts.Endpoint()
+		run.fr.stats.exchange(ex, ep, run.facts.Credentials(), causes)
+		switch st := ex.Status(); {
+		case len(causes) > 0 && st == 401:
+			run.fr.stats.explained401++
+			if len(causes) == 1 && causes[0] == "missing-credentials" {
+				run.onlyMiss[ep.Origin]++
+			}
+		case len(causes) > 0 && st == 403:
+			run.fr.stats.explained403++
+		case (st == 401 || st == 403) && len(run.pending) < maxPending:
+			run.pending[keyOf(rec.Source)] = pendingRecord{status: st, ep: ep}
+		}
+	}
+	for _, f := range late {
+		run.addLate(f)
+	}
+}
+
+// addLate files a finding anchored on an earlier record or on the file.
+func (run *fileRun) addLate(f rules.Finding) {
+	m := run.metas[f.Rule]
+	run.fr.agg.add(m, f)
+	if f.FileLevel {
+		if len(m.Suppresses) > 0 {
+			run.fr.agg.dropSuppressed(f.Location.File, f.Endpoint.Origin, m.Suppresses)
+			for _, s := range m.Suppresses {
+				if s != "missing-credentials" {
+					continue
+				}
+				for origin, n := range run.onlyMiss {
+					if f.Endpoint.Origin == "" || f.Endpoint.Origin == origin {
+						run.fr.stats.explained401 -= n
+						delete(run.onlyMiss, origin)
+					}
+				}
+			}
+		}
+		return
+	}
+	if !m.Explains {
+		return
+	}
+	k := keyOf(f.Location)
+	if p, ok := run.pending[k]; ok {
+		delete(run.pending, k)
+		if p.status == 401 {
+			run.fr.stats.explained401++
+		} else {
+			run.fr.stats.explained403++
+		}
+	}
+}
+
+// finish lets stream rules report at the end of the input.
+func (run *fileRun) finish(rd parsers.Reader) {
+	in := rules.Input{File: run.fr.input.Path, Format: rd.Format(), Schema: rd.Schema(), Creator: run.creator}
+	if c, ok := rd.(interface{ Creator() string }); ok && c.Creator() != "" {
+		in.Creator = c.Creator()
+	}
+	run.facts.Reset(nil)
+	for i, r := range run.rules {
+		ff, ok := r.(rules.FileFinisher)
+		if !ok {
+			continue
+		}
+		run.sink.buf = run.sink.buf[:0]
+		ff.FinishFile(run.ctxs[i], in)
+		for _, f := range run.sink.buf {
+			if f.Location.File == "" {
+				f.Location.File = in.File
+			}
+			run.addLate(f)
+		}
+	}
+}

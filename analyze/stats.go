@@ -1,0 +1,267 @@
+package analyze
+
+import (
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/authtriage/authtriage/parsers"
+	"github.com/authtriage/authtriage/rules"
+)
+
+// Bounds on statistics state: per endpoint, per minute and per credential,
+// never per record.
+const (
+	maxEndpoints   = 5000
+	maxMinutes     = 100000 // about 70 days of minutes
+	maxCredentials = 200000
+)
+
+type endpointKey struct{ env, host, method, route string }
+
+type endpointAcc struct {
+	total, s401, s403, explained int
+	causes                       map[string]int
+	order                        int
+}
+
+type minuteAcc struct{ total, s401, s403 int }
+
+// stats accumulates the summary of one input; inputs are merged at the end.
+type stats struct {
+	exchanges    int
+	status       map[int]int
+	explained401 int
+	explained403 int
+	first, last  time.Time
+	first401     time.Time
+	last401      time.Time
+	creds        map[[6]byte]struct{}
+	credsFull    bool
+	endpoints    map[endpointKey]*endpointAcc
+	epTruncated  bool
+	minutes      map[int64]*minuteAcc
+}
+
+func newStats() *stats {
+	return &stats{status: map[int]int{}, creds: map[[6]byte]struct{}{}, endpoints: map[endpointKey]*endpointAcc{}, minutes: map[int64]*minuteAcc{}}
+}
+
+// exchange records one exchange with its endpoint and the causes found on it.
+func (s *stats) exchange(ex *parsers.Exchange, ep rules.Endpoint, creds []rules.Credential, causes []string) {
+	s.exchanges++
+	st := ex.Status()
+	s.status[st]++
+	for _, c := range creds {
+		if len(s.creds) >= maxCredentials {
+			s.credsFull = true
+			break
+		}
+		if fp := c.Token.Fingerprint(); !fp.IsZero() {
+			var k [6]byte
+			copy(k[:], fp[:6])
+			s.creds[k] = struct{}{}
+		}
+	}
+	acc := s.endpoint(ep)
+	acc.total++
+	switch st {
+	case 401:
+		acc.s401++
+	case 403:
+		acc.s403++
+	}
+	if len(causes) > 0 && (st == 401 || st == 403) {
+		if st == 401 {
+			acc.explained++
+		}
+		for _, c := range causes {
+			acc.causes[c]++
+		}
+	}
+	t := ex.Start
+	if t.IsZero() {
+		t = ex.RequestTime()
+	}
+	if t.IsZero() {
+		return
+	}
+	if s.first.IsZero() || t.Before(s.first) {
+		s.first = t
+	}
+	if t.After(s.last) {
+		s.last = t
+	}
+	if st == 401 {
+		if s.first401.IsZero() || t.Before(s.first401) {
+			s.first401 = t
+		}
+		if t.After(s.last401) {
+			s.last401 = t
+		}
+	}
+	m := t.Unix() / 60
+	b := s.minutes[m]
+	if b == nil {
+		if len(s.minutes) >= maxMinutes {
+			return
+		}
+		b = &minuteAcc{}
+		s.minutes[m] = b
+	}
+	b.total++
+	if st == 401 {
+		b.s401++
+	} else if st == 403 {
+		b.s403++
+	}
+}
+
+func (s *stats) endpoint(ep rules.Endpoint) *endpointAcc {
+	k := endpointKey{ep.Environment, ep.Host, ep.Method, ep.Route}
+	acc := s.endpoints[k]
+	if acc == nil {
+		if len(s.endpoints) >= maxEndpoints {
+			s.epTruncated = true
+			k = endpointKey{"unknown", "(other)", "(other)", "(other)"}
+			if acc = s.endpoints[k]; acc != nil {
+				return acc
+			}
+		}
+		acc = &endpointAcc{causes: map[string]int{}, order: len(s.endpoints)}
+		s.endpoints[k] = acc
+	}
+	return acc
+}
+
+// merge adds another input's statistics.
+func (s *stats) merge(o *stats) {
+	s.exchanges += o.exchanges
+	for k, v := range o.status {
+		s.status[k] += v
+	}
+	s.explained401 += o.explained401
+	s.explained403 += o.explained403
+	if !o.first.IsZero() && (s.first.IsZero() || o.first.Before(s.first)) {
+		s.first = o.first
+	}
+	if o.last.After(s.last) {
+		s.last = o.last
+	}
+	if !o.first401.IsZero() && (s.first401.IsZero() || o.first401.Before(s.first401)) {
+		s.first401 = o.first401
+	}
+	if o.last401.After(s.last401) {
+		s.last401 = o.last401
+	}
+	for k := range o.creds {
+		if len(s.creds) >= maxCredentials {
+			s.credsFull = true
+			break
+		}
+		s.creds[k] = struct{}{}
+	}
+	s.credsFull = s.credsFull || o.credsFull
+	for k, v := range o.endpoints {
+		acc := s.endpoints[k]
+		if acc == nil {
+			if len(s.endpoints) >= maxEndpoints {
+				s.epTruncated = true
+				acc = s.endpoint(rules.Endpoint{Environment: k.env, Host: "(other)"})
+			} else {
+				acc = &endpointAcc{causes: map[string]int{}, order: len(s.endpoints)}
+				s.endpoints[k] = acc
+			}
+		}
+		acc.total += v.total
+		acc.s401 += v.s401
+		acc.s403 += v.s403
+		acc.explained += v.explained
+		for c, n := range v.causes {
+			acc.causes[c] += n
+		}
+	}
+	s.epTruncated = s.epTruncated || o.epTruncated
+	for k, v := range o.minutes {
+		b := s.minutes[k]
+		if b == nil {
+			b = &minuteAcc{}
+			s.minutes[k] = b
+		}
+		b.total += v.total
+		b.s401 += v.s401
+		b.s403 += v.s403
+	}
+}
+
+func rfc3339(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+// summary renders the statistics. Endpoints are sorted by 401 count, then
+// 403 count, then total, then name; the timeline by minute.
+func (s *stats) summary() Summary {
+	sum := Summary{
+		Exchanges:          s.exchanges,
+		Status:             map[string]int{},
+		Explained401:       s.explained401,
+		Explained403:       s.explained403,
+		Window:             Window{First: rfc3339(s.first), Last: rfc3339(s.last), First401: rfc3339(s.first401), Last401: rfc3339(s.last401)},
+		Credentials:        len(s.creds),
+		EndpointsTruncated: s.epTruncated,
+		Endpoints:          []EndpointStat{},
+		Timeline:           []Minute{},
+	}
+	for k, v := range s.status {
+		sum.Status[strconv.Itoa(k)] = v
+	}
+	for k, v := range s.endpoints {
+		e := EndpointStat{Environment: k.env, Host: k.host, Method: k.method, Route: k.route, Total: v.total, S401: v.s401, S403: v.s403, Explained401: v.explained, TopCauses: []Cause{}}
+		if v.total > 0 {
+			e.Rate401 = round4(float64(v.s401) / float64(v.total))
+			e.Rate403 = round4(float64(v.s403) / float64(v.total))
+		}
+		for c, n := range v.causes {
+			e.TopCauses = append(e.TopCauses, Cause{Rule: c, Count: n})
+		}
+		sort.Slice(e.TopCauses, func(i, j int) bool {
+			if e.TopCauses[i].Count != e.TopCauses[j].Count {
+				return e.TopCauses[i].Count > e.TopCauses[j].Count
+			}
+			return e.TopCauses[i].Rule < e.TopCauses[j].Rule
+		})
+		if len(e.TopCauses) > 3 {
+			e.TopCauses = e.TopCauses[:3]
+		}
+		sum.Endpoints = append(sum.Endpoints, e)
+	}
+	sort.Slice(sum.Endpoints, func(i, j int) bool {
+		a, b := sum.Endpoints[i], sum.Endpoints[j]
+		if a.S401 != b.S401 {
+			return a.S401 > b.S401
+		}
+		if a.S403 != b.S403 {
+			return a.S403 > b.S403
+		}
+		if a.Total != b.Total {
+			return a.Total > b.Total
+		}
+		return a.Host+a.Route+a.Method < b.Host+b.Route+b.Method
+	})
+	keys := make([]int64, 0, len(s.minutes))
+	for k := range s.minutes {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
+	for _, k := range keys {
+		b := s.minutes[k]
+		sum.Timeline = append(sum.Timeline, Minute{Minute: time.Unix(k*60, 0).UTC().Format(time.RFC3339), Total: b.total, S401: b.s401, S403: b.s403})
+	}
+	return sum
+}
+
+func round4(f float64) float64 { return float64(int(f*10000+0.5)) / 10000 }
+

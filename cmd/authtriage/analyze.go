@@ -1,0 +1,117 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/authtriage/authtriage/analyze"
+	"github.com/authtriage/authtriage/report"
+	"github.com/authtriage/authtriage/rules"
+)
+
+func newAnalyzeCmd(s Streams) *cobra.Command {
+	var c commonFlags
+	cmd := &cobra.Command{
+		Use:   "analyze [flags] PATH...",
+		Short: "Diagnose why requests failed authentication (HAR, curl -v, access logs)",
+		Long: `Reads HAR files, curl -v / --trace-ascii transcripts and access logs (JSON lines, Common and
+Combined Log Format) and reports, entry by entry, why requests were refused with 401, 403 or 400,
+with the evidence (secrets redacted), the cause and the fix. PATH is a file, a folder (read
+recursively) or - for stdin; .gz files are decompressed.`,
+		Example: `  authtriage analyze customer.har
+  authtriage analyze --format markdown customer.har > report.md
+  authtriage analyze --format json transcript.txt | jq .findings`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return usagef("analyze needs at least one PATH (a file, a folder, or - for stdin)")
+			}
+			o, err := c.options(s)
+			if err != nil {
+				return err
+			}
+			return runReport(cmd, s, &c, o, args)
+		},
+	}
+	c.register(cmd.Flags(), "none")
+	return cmd
+}
+
+// runReport runs the engine, writes the report and decides the exit code.
+func runReport(cmd *cobra.Command, s Streams, c *commonFlags, o analyze.Options, args []string) error {
+	if !c.quiet {
+		o.OnError = func(e analyze.Error) { fmt.Fprintln(s.Err, "authtriage: "+e.Message) }
+		if s.ErrTTY {
+			p := newProgress(s.Err)
+			o.Progress = p.update
+			defer p.done()
+		}
+	}
+	res, err := analyze.Run(cmd.Context(), args, o)
+	if err != nil {
+		return err
+	}
+	w, err := report.New(c.format, report.Options{Terminal: s.OutTTY && c.output == "", Width: s.Width, Color: useColor(c.color, s)})
+	if err != nil {
+		return usageError{err}
+	}
+	if err := writeOutput(s.Out, c.output, func(out io.Writer) error { return w.Write(out, res) }); err != nil {
+		return err
+	}
+	return decideExit(res, c)
+}
+
+// decideExit applies the exit-code policy: 3 when an input yielded nothing
+// (or any error under --strict), else 1 for findings at or above --fail-on.
+func decideExit(res *analyze.Result, c *commonFlags) error {
+	if n := res.FailedInputs(); n > 0 {
+		return exitError{exitInput, fmt.Sprintf("%d input(s) yielded nothing", n)}
+	}
+	if c.strict && res.ErrorCount > 0 {
+		return exitError{exitInput, fmt.Sprintf("%d input error(s) and --strict is set", res.ErrorCount)}
+	}
+	threshold, _ := rules.ParseSeverity(c.failOn)
+	if len(res.Findings) > 0 && res.MaxSeverity() >= threshold {
+		return exitError{exitFindings, ""}
+	}
+	return nil
+}
+
+func useColor(mode string, s Streams) bool {
+	switch mode {
+	case "always":
+		return true
+	case "never":
+		return false
+	}
+	return s.OutTTY && os.Getenv("NO_COLOR") == ""
+}
+
+// writeOutput writes to stdout, or to a temporary file beside path that is
+// renamed over it only when complete, so an interrupted run never replaces a
+// good report with half of one.
+func writeOutput(stdout io.Writer, path string, write func(io.Writer) error) error {
+	if path == "" || path == "-" {
+		return write(stdout)
+	}
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("-o %s: %w", path, err)
+	}
+	defer os.Remove(tmp.Name())
+	if err := write(tmp); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("-o %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("-o %s: %w", path, err)
+	}
+	return nil
+}

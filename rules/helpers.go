@@ -1,0 +1,94 @@
+package rules
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/authtriage/authtriage/parsers"
+	"github.com/authtriage/authtriage/secrets"
+)
+
+// failedStatus reports the statuses diagnosis rules explain.
+func failedStatus(ex *parsers.Exchange) bool { return ex != nil && ex.Failed() }
+
+// describe is "GET https://api.example.com/v1/me (401)" for messages.
+func describe(ex *parsers.Exchange) string {
+	return fmt.Sprintf("%s %s (%s)", ex.Request.Method, ex.Request.URL.PathOnly(), parsers.StatusString(ex.Status()))
+}
+
+// credEvidence shows a credential in its display form.
+func credEvidence(c Credential) Evidence {
+	return Evidence{Field: c.Field, Value: c.Value.String()}
+}
+
+// jwtEvidence shows the claims that matter of a credential's JWT.
+func jwtEvidence(c Credential) Evidence {
+	return Evidence{Field: c.Field + " (JWT claims)", Value: c.JWT.Summary()}
+}
+
+// challengeEvidence shows the response's WWW-Authenticate fields, which hold
+// no secret.
+func challengeEvidence(ex *parsers.Exchange) []Evidence {
+	if ex.Response == nil {
+		return nil
+	}
+	var out []Evidence
+	name := "WWW-Authenticate"
+	if ex.Response.Status == 407 {
+		name = "Proxy-Authenticate"
+	}
+	for _, h := range ex.Response.Headers.All(name) {
+		out = append(out, Evidence{Field: "response.headers." + h.Name, Value: oneLine(secrets.ScrubText(h.Value), 300)})
+	}
+	return out
+}
+
+// oneLine collapses whitespace and cuts a server-supplied string for display.
+func oneLine(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > n {
+		s = s[:n] + "…"
+	}
+	return s
+}
+
+// humanDuration prints 2h13m0s as "2h13m", and sub-minute values in seconds.
+func humanDuration(d time.Duration) string {
+	if d < 0 {
+		d = -d
+	}
+	switch {
+	case d < time.Minute:
+		return d.Round(time.Second).String()
+	case d < 48*time.Hour:
+		return strings.TrimSuffix(d.Round(time.Minute).String(), "0s")
+	}
+	return fmt.Sprintf("%.0f days", d.Hours()/24)
+}
+
+// authChallenged reports whether any challenge names the scheme.
+func schemeChallenged(chs []parsers.Challenge, scheme string) bool {
+	for _, c := range chs {
+		if strings.EqualFold(c.Scheme, scheme) {
+			return true
+		}
+	}
+	return false
+}
+
+// jwtCredentials returns the request's credentials that are readable JWTs,
+// Authorization first.
+func jwtCredentials(f *Facts) []Credential {
+	var out []Credential
+	for _, c := range f.Credentials() {
+		if c.JWT != nil && !c.JWT.Encrypted {
+			if c.Auth != nil {
+				out = append([]Credential{c}, out...)
+			} else {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
+}
