@@ -264,4 +264,3 @@ func (s *stats) summary() Summary {
 }
 
 func round4(f float64) float64 { return float64(int(f*10000+0.5)) / 10000 }
-
