@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/authtriage/authtriage/parsers"
+	"github.com/authtriage/authtriage/secrets"
 )
 
 type tokenInQuery struct{}
@@ -15,9 +16,13 @@ var tokenInQueryMeta = &Meta{
 query tokens (RFC 6750 §2.3 says they should not be used), and wherever they are accepted the credential
 leaks into server and proxy access logs, browser history and the Referer header sent to other sites.
 
-**How it is detected.** Credential-named query parameters with a real value (not a placeholder or a
-redaction marker). It fires on any status: a query token that works is still exposed. Signature parameters
-of pre-signed URLs (` + "`X-Amz-Signature`" + `, ` + "`sig`" + `) are designed for the query string and are not reported.`,
+**How it is detected.** On a refused request, any credential-named query parameter with a real value (not
+a placeholder or a redaction marker). On a request that succeeded, the exposure is reported when the
+parameter carries an access token, a password or a client secret (` + "`access_token`" + `, ` + "`token`" + `, ` + "`id_token`" + `,
+` + "`password`" + ` …) or a value in a known secret format (a JWT, ` + "`sk_live_…`" + `, ` + "`ghp_…`" + `); browser-side API keys and
+analytics session ids (` + "`apiKey`" + `, ` + "`key`" + `, ` + "`sid`" + `) that web pages put in URLs by design are left alone.
+Signature parameters of pre-signed URLs (` + "`X-Amz-Signature`" + `, ` + "`sig`" + `) are designed for the query string and
+are not reported.`,
 	Fix:        "Send the credential in the Authorization header instead of the URL, and rotate it if these URLs were logged or shared.",
 	Severity:   Medium,
 	Confidence: HighConfidence,
@@ -29,7 +34,15 @@ of pre-signed URLs (` + "`X-Amz-Signature`" + `, ` + "`sig`" + `) are designed f
 
 401
 `},
-		{Name: "api_key accepted but exposed", Fires: true, HTTP: `GET https://api.example.com/v1/data?page=2&api_key=9f8e7d6c5b4a39281706f5e4
+		{Name: "access_token accepted but exposed", Fires: true, HTTP: `GET https://api.example.com/v1/data?page=2&access_token=9f8e7d6c5b4a39281706f5e4
+
+200
+`},
+		{Name: "JWT accepted but exposed", Fires: true, HTTP: `GET https://api.example.com/v1/data?jwt=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJlc2lnbmF0dXJlc2lnbmF0dXJl
+
+200
+`},
+		{Name: "browser API key on a successful page load", HTTP: `GET https://cdn.gigya.com/js/gigya.js?apiKey=3_5b4a39281706f5e4d3c2b1a09f8e7d6c
 
 200
 `},
@@ -55,6 +68,9 @@ func (tokenInQuery) Check(c *Context, rec *parsers.Record) {
 		if cred.Place != "query" || !cred.Present() || cred.Token.Redacted() || isSignatureParam(cred.Name) {
 			continue
 		}
+		if !ex.Failed() && !isSecretParam(cred) {
+			continue
+		}
 		msg := describe(ex) + ": the credential is in the URL query string (" + cred.Name + "), "
 		if ex.Failed() {
 			msg += "where this API does not accept it."
@@ -68,6 +84,22 @@ func (tokenInQuery) Check(c *Context, rec *parsers.Record) {
 		})
 		return
 	}
+}
+
+// isSecretParam reports a query credential whose exposure matters even when
+// the request succeeded: an access token, password or client secret by
+// name, or a value in a known secret format.
+func isSecretParam(c Credential) bool {
+	switch strings.ToLower(c.Name) {
+	case "access_token", "accesstoken", "token", "id_token", "refresh_token", "auth_token", "authtoken",
+		"jwt", "bearer", "oauth_token", "private_token", "client_secret", "password", "passwd", "pwd", "secret":
+		return true
+	}
+	switch k := c.Token.Kind(); k {
+	case secrets.KindOpaque, secrets.KindPlaceholder, secrets.KindRedacted, "stripe-publishable", "google":
+		return false
+	}
+	return true
 }
 
 // isSignatureParam names the query parameters of pre-signed URLs.
