@@ -51,19 +51,20 @@ func (a Authorization) Scheme() string {
 	return a.Schemes[0]
 }
 
-// isSchemeWord reports whether w can be shown as a scheme: a short word that
-// is a known scheme, or that does not itself look like a credential.
+// isSchemeWord reports whether w can be shown as a scheme: a known scheme,
+// or a short word of letters (and - or _) that does not look like a key.
+// Anything else is treated as part of the credential and never shown.
 func isSchemeWord(w string) bool {
 	w = strings.TrimSuffix(w, ":")
 	if _, ok := CanonicalScheme(w); ok {
 		return true
 	}
-	if len(w) == 0 || len(w) > 24 || !(w[0] >= 'a' && w[0] <= 'z' || w[0] >= 'A' && w[0] <= 'Z') {
+	if len(w) < 2 || len(w) > 20 {
 		return false
 	}
 	for i := 0; i < len(w); i++ {
 		c := w[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || (i > 0 && (c == '-' || c == '_'))) {
 			return false
 		}
 	}
@@ -114,6 +115,11 @@ func parseOne(v string) Authorization {
 			break
 		}
 		if !isSchemeWord(word) {
+			break
+		}
+		// An unknown word counts as a scheme only when a credential
+		// follows it: "abcXYZ " alone is a key with a trailing space.
+		if _, known := CanonicalScheme(strings.TrimSuffix(word, ":")); !known && strings.TrimSpace(after) == "" {
 			break
 		}
 		// After the first scheme, only a known scheme counts as another

@@ -48,7 +48,7 @@ func New(raw string) Secret {
 // after them does not.
 func NewAuthorization(raw string) Secret {
 	if raw == "" {
-		return Secret{&secretData{shape: shapeAuthorization, kind: KindEmpty, auth: &Authorization{}}}
+		return Secret{&secretData{shape: shapeAuthorization, kind: KindEmpty, auth: &Authorization{Credential: Secret{&secretData{kind: KindEmpty}}}}}
 	}
 	a := ParseAuthorization(raw)
 	k, p := a.Credential.Kind(), a.Credential.Prefix()
