@@ -22,7 +22,24 @@ type fileRun struct {
 	creator  string
 	pending  map[recordKey]pendingRecord
 	onlyMiss map[string]int // origin -> 401s explained only by missing-credentials
+	// withdrawable are rules a file-level finding may withdraw at the end
+	// of the input (missing-credentials, when har-sanitized fires); held
+	// keeps, per origin, the findings only they suppressed, to restore.
+	withdrawable map[string]bool
+	held         map[string][]heldFinding
+	nheld        int
 }
+
+// heldFinding is a finding suppressed only by withdrawable rules.
+type heldFinding struct {
+	f rules.Finding
+	// onlyMiss: the record's sole explanation was the withdrawable rule,
+	// so restoring an explaining finding explains the record again.
+	onlyMiss bool
+}
+
+// maxHeld bounds the held findings per input.
+const maxHeld = 10000
 
 type recordKey struct {
 	entry, line int
@@ -45,11 +62,17 @@ func (b *bufferSink) Add(_ *rules.Meta, f rules.Finding) { b.buf = append(b.buf,
 func newFileRun(fr *fileResult, o *Options, onErr func(Error)) *fileRun {
 	rs, _ := rules.Select(o.Enable, o.Disable) // validated in Run
 	run := &fileRun{fr: fr, o: o, rules: rs, facts: rules.NewFacts(o.Config.Env), metas: map[string]*rules.Meta{},
-		sink: &bufferSink{}, pending: map[recordKey]pendingRecord{}, onlyMiss: map[string]int{}}
+		sink: &bufferSink{}, pending: map[recordKey]pendingRecord{}, onlyMiss: map[string]int{},
+		withdrawable: map[string]bool{}, held: map[string][]heldFinding{}}
 	for _, r := range rs {
 		m := r.Meta()
 		run.metas[m.ID] = m
 		run.ctxs = append(run.ctxs, rules.NewContext(&o.Config, m, run.sink, run.facts))
+		if _, ok := r.(rules.FileFinisher); ok {
+			for _, s := range m.Suppresses {
+				run.withdrawable[s] = true
+			}
+		}
 	}
 	return run
 }
@@ -97,7 +120,7 @@ func (run *fileRun) record(rec *parsers.Record) {
 			late = append(late, f)
 		}
 	}
-	own = rules.Suppress(own, run.metas)
+	own, dropped := rules.SuppressDetailed(own, run.metas)
 	var causes []string
 	for _, f := range own {
 		run.fr.agg.add(run.metas[f.Rule], f)
@@ -108,10 +131,12 @@ func (run *fileRun) record(rec *parsers.Record) {
 	if ex != nil {
 		ep := run.facts.Endpoint()
 		run.fr.stats.exchange(ex, ep, run.facts.Credentials(), causes)
+		onlyMiss := len(causes) == 1 && run.withdrawable[causes[0]]
+		run.hold(dropped, ep.Origin, onlyMiss && ex.Status() == 401)
 		switch st := ex.Status(); {
 		case len(causes) > 0 && st == 401:
 			run.fr.stats.explained401++
-			if len(causes) == 1 && causes[0] == "missing-credentials" {
+			if onlyMiss {
 				run.onlyMiss[ep.Origin]++
 			}
 		case len(causes) > 0 && st == 403:
@@ -131,18 +156,7 @@ func (run *fileRun) addLate(f rules.Finding) {
 	run.fr.agg.add(m, f)
 	if f.FileLevel {
 		if len(m.Suppresses) > 0 {
-			run.fr.agg.dropSuppressed(f.Location.File, f.Endpoint.Origin, m.Suppresses)
-			for _, s := range m.Suppresses {
-				if s != "missing-credentials" {
-					continue
-				}
-				for origin, n := range run.onlyMiss {
-					if f.Endpoint.Origin == "" || f.Endpoint.Origin == origin {
-						run.fr.stats.explained401 -= n
-						delete(run.onlyMiss, origin)
-					}
-				}
-			}
+			run.withdraw(f, m)
 		}
 		return
 	}
@@ -157,6 +171,54 @@ func (run *fileRun) addLate(f rules.Finding) {
 		} else {
 			run.fr.stats.explained403++
 		}
+	}
+}
+
+// hold keeps the findings that only withdrawable rules suppressed.
+func (run *fileRun) hold(dropped []rules.Suppressed, origin string, onlyMiss bool) {
+	for _, d := range dropped {
+		only := true
+		for _, by := range d.By {
+			if !run.withdrawable[by] {
+				only = false
+				break
+			}
+		}
+		if !only || run.nheld >= maxHeld {
+			continue
+		}
+		run.held[origin] = append(run.held[origin], heldFinding{f: d.Finding, onlyMiss: onlyMiss})
+		run.nheld++
+	}
+}
+
+// withdraw applies a file-level finding's suppression: the suppressed rules'
+// findings in this file (and origin, when it names one) are dropped, the
+// 401s they alone explained are no longer explained, and what they had
+// suppressed is restored.
+func (run *fileRun) withdraw(f rules.Finding, m *rules.Meta) {
+	run.fr.agg.dropSuppressed(f.Location.File, f.Endpoint.Origin, m.Suppresses)
+	for origin, n := range run.onlyMiss {
+		if f.Endpoint.Origin == "" || f.Endpoint.Origin == origin {
+			run.fr.stats.explained401 -= n
+			delete(run.onlyMiss, origin)
+		}
+	}
+	for origin, hs := range run.held {
+		if f.Endpoint.Origin != "" && f.Endpoint.Origin != origin {
+			continue
+		}
+		explained := map[recordKey]bool{}
+		for _, h := range hs {
+			hm := run.metas[h.f.Rule]
+			run.fr.agg.add(hm, h.f)
+			k := keyOf(h.f.Location)
+			if h.onlyMiss && hm.Explains && !explained[k] {
+				explained[k] = true
+				run.fr.stats.explained401++
+			}
+		}
+		delete(run.held, origin)
 	}
 }
 

@@ -112,7 +112,8 @@ func (r *harSanitized) FinishFile(c *Context, in Input) {
 		}
 		c.Report(Finding{
 			Message:   msg + ". Whether a credential was sent cannot be judged from this file.",
-			Location:  parsers.Source{File: in.File, Format: in.Format, Entry: r.first.Entry, Line: r.first.Line, Offset: r.first.Offset, Pointer: r.first.Pointer},
+			Location:  parsers.Source{File: in.File, Format: in.Format, Entry: -1, Pointer: "/log"},
+			Related:   []Related{{Location: r.first, Note: "first refused request"}},
 			Evidence:  []Evidence{{Field: "log.creator", Value: oneLine(in.Creator, 100)}, {Field: "entries with 401/403", Value: fmt.Sprint(r.failed)}},
 			FileLevel: true,
 			Status:    401,
@@ -130,7 +131,8 @@ func (r *harSanitized) FinishFile(c *Context, in Input) {
 		c.Report(Finding{
 			Message: fmt.Sprintf("Responses from %s set cookies but none of its %d refused request(s), nor any other request to it, sends a Cookie header: the export probably stripped this origin's cookies, so whether a session was sent cannot be judged.",
 				origin, o.failed),
-			Location:   o.first,
+			Location:   parsers.Source{File: in.File, Format: in.Format, Entry: -1, Pointer: "/log"},
+			Related:    []Related{{Location: o.first, Note: "first refused request to this origin"}},
 			Endpoint:   o.endpoint,
 			Evidence:   []Evidence{{Field: "origin", Value: origin}, {Field: "entries with 401/403", Value: fmt.Sprint(o.failed)}},
 			FileLevel:  true,

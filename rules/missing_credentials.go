@@ -106,7 +106,7 @@ func (r *missingCredentials) Check(c *Context, rec *parsers.Record) {
 	}
 	if r.withCreds[origin] {
 		fd.Confidence = HighConfidence
-		fd.Message += " Earlier requests to " + origin + " did carry one, so the client skipped it for this call."
+		fd.Message += " Earlier requests to " + ex.Request.URL.Scheme + "://" + ex.Request.URL.Host + " did carry one, so the client skipped it for this call."
 	}
 	c.Report(fd)
 }

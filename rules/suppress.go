@@ -1,37 +1,51 @@
 package rules
 
+// Suppressed is a finding a more specific one silenced, and which rules did.
+type Suppressed struct {
+	Finding Finding
+	By      []string
+}
+
 // Suppress applies "a specific cause silences a generic one" to the findings
 // of one record: a rule's Meta.Suppresses, and any client-side cause
 // silencing server-rejected-token. metas maps IDs to Meta.
 func Suppress(fs []Finding, metas map[string]*Meta) []Finding {
+	kept, _ := SuppressDetailed(fs, metas)
+	return kept
+}
+
+// SuppressDetailed is Suppress that also returns what was dropped and by
+// which rules, so a suppression can be undone when its cause is itself
+// withdrawn (a missing-credentials finding in a HAR that turns out to be
+// sanitized).
+func SuppressDetailed(fs []Finding, metas map[string]*Meta) ([]Finding, []Suppressed) {
 	if len(fs) < 2 {
-		return fs
+		return fs, nil
 	}
-	drop := map[string]bool{}
-	clientSide := false
+	by := map[string][]string{} // suppressed rule -> suppressors
 	for _, f := range fs {
 		m := metas[f.Rule]
 		if m == nil {
 			continue
 		}
 		for _, s := range m.Suppresses {
-			drop[s] = true
+			by[s] = append(by[s], f.Rule)
 		}
-		if m.ClientSide {
-			clientSide = true
+		if m.ClientSide && f.Rule != serverRejectedTokenMeta.ID {
+			by[serverRejectedTokenMeta.ID] = append(by[serverRejectedTokenMeta.ID], f.Rule)
 		}
 	}
-	if clientSide {
-		drop[serverRejectedTokenMeta.ID] = true
+	if len(by) == 0 {
+		return fs, nil
 	}
-	if len(drop) == 0 {
-		return fs
-	}
-	out := fs[:0]
+	var kept []Finding
+	var dropped []Suppressed
 	for _, f := range fs {
-		if !drop[f.Rule] {
-			out = append(out, f)
+		if sup := by[f.Rule]; len(sup) > 0 {
+			dropped = append(dropped, Suppressed{Finding: f, By: sup})
+			continue
 		}
+		kept = append(kept, f)
 	}
-	return out
+	return kept, dropped
 }

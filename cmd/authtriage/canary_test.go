@@ -1,0 +1,146 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// Canary credentials planted in every input kind. Each is unique enough that
+// finding it (or a long piece of it) in any output means a leak.
+var canaries = []string{
+	"CANARYbearer0pq1rs2tu3vw4xy5z",                // opaque bearer
+	"sk_live_CANARY51HxStripeKey0123456789",        // provider key
+	"ghp_CANARYgithubToken0123456789abcdefABCD",    // GitHub token
+	"CANARYapiKeyHeader9f8e7d6c5b4a",               // X-API-Key
+	"CANARYcookieSession7f3a9c0e5b1d",              // session cookie
+	"CANARYsetCookie2b7d4e9f1a3c5e7",               // Set-Cookie from the server
+	"CANARYqueryToken4c6e8a0b2d4f6a",               // ?access_token=
+	"CANARYbodyToken1a2b3c4d5e6f7a8b",              // JSON body
+	"CANARYformSecret9z8y7x6w5v4u",                 // form body client_secret
+	"CANARYurlPassw0rd",                            // URL userinfo password
+	"CANARYrespAccessToken5e6f7a8b9c0d",            // token endpoint response
+	"CANARYsignatureSegment0123456789abcdefghijkl", // JWT signature
+	"dXNlcjpDQU5BUllwYXNzd29yZDEyMw",               // Basic base64 of user:CANARYpassword123
+	"CANARYpassword123",                            // the decoded Basic password
+	"CANARYproxyAuth3e4f5a6b7c8d9e0f",              // Proxy-Authorization
+}
+
+// canaryJWT is an HS256-shaped JWT whose signature is a canary.
+const canaryJWT = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJodHRwczovL2F1dGguZXhhbXBsZS5jb20vIiwiZXhwIjoxNzk2MDE0ODAwfQ.CANARYsignatureSegment0123456789abcdefghijkl"
+
+// canaryHAR is a HAR carrying every canary where credentials live.
+func canaryHAR() string {
+	entry := func(method, url string, reqHeaders [][2]string, post string, mime string, status int, respHeaders [][2]string, body string) map[string]any {
+		hs := func(pairs [][2]string) []map[string]string {
+			out := []map[string]string{}
+			for _, p := range pairs {
+				out = append(out, map[string]string{"name": p[0], "value": p[1]})
+			}
+			return out
+		}
+		req := map[string]any{"method": method, "url": url, "httpVersion": "HTTP/1.1", "headers": hs(reqHeaders), "cookies": []any{}, "queryString": []any{}}
+		if post != "" {
+			req["postData"] = map[string]any{"mimeType": mime, "text": post}
+		}
+		return map[string]any{
+			"startedDateTime": "2026-11-30T06:40:00.000Z", "time": 12.5,
+			"request":  req,
+			"response": map[string]any{"status": status, "statusText": "", "httpVersion": "HTTP/1.1", "headers": hs(respHeaders), "cookies": []any{}, "content": map[string]any{"size": len(body), "mimeType": "application/json", "text": body}, "redirectURL": ""},
+			"cache":    map[string]any{}, "timings": map[string]any{"send": 0, "wait": 1.5, "receive": 0},
+		}
+	}
+	www := [][2]string{{"WWW-Authenticate", `Bearer realm="api", error="invalid_token", error_description="token CANARYbearer0pq1rs2tu3vw4xy5z is unknown"`}, {"Date", "Mon, 30 Nov 2026 06:40:00 GMT"}}
+	entries := []any{
+		entry("GET", "https://api.example.com/v1/me", [][2]string{{"Authorization", "Bearer " + canaries[0]}}, "", "", 401, www, `{"error":"invalid_token"}`),
+		entry("GET", "https://api.example.com/v1/me", [][2]string{{"authorization", "Bearer Bearer " + canaries[1]}}, "", "", 401, www, ""),
+		entry("GET", "https://api.github.com/user", [][2]string{{"Authorization", `token "` + canaries[2] + `"`}}, "", "", 401, nil, `{"message":"Bad credentials"}`),
+		entry("GET", "https://api.example.com/v1/me", [][2]string{{"x-api-key", canaries[3]}, {"Cookie", "sid=" + canaries[4] + "; theme=dark"}}, "", "", 403, nil, ""),
+		entry("GET", "https://app.example.com/", nil, "", "", 200, [][2]string{{"Set-Cookie", "sid=" + canaries[5] + "; HttpOnly"}}, ""),
+		entry("GET", "https://api.example.com/v1/me?access_token="+canaries[6], nil, "", "", 401, nil, ""),
+		entry("POST", "https://api.example.com/v1/orders", nil, `{"auth":{"access_token":"`+canaries[7]+`"}}`, "application/json", 401, nil, ""),
+		entry("POST", "https://auth.example.com/oauth/token", nil, "grant_type=client_credentials&client_id=app&client_secret="+canaries[8], "application/x-www-form-urlencoded", 200, nil, `{"access_token":"`+canaries[10]+`","token_type":"Bearer"}`),
+		entry("GET", "https://admin:"+canaries[9]+"@api.example.com/v1/admin", nil, "", "", 401, nil, ""),
+		entry("GET", "https://api.example.com/v1/me", [][2]string{{"Authorization", "Bearer " + canaryJWT}}, "", "", 401, www, ""),
+		entry("GET", "https://api.example.com/v1/me", [][2]string{{"Authorization", "Basic " + canaries[12]}}, "", "", 401, [][2]string{{"WWW-Authenticate", "Bearer"}}, ""),
+		entry("GET", "http://api.example.com/v1/me", [][2]string{{"Proxy-Authorization", "Basic " + canaries[14]}}, "", "", 407, [][2]string{{"Proxy-Authenticate", `Basic realm="proxy"`}}, ""),
+	}
+	doc := map[string]any{"log": map[string]any{"version": "1.2", "creator": map[string]any{"name": "WebInspector", "version": "537.36"}, "entries": entries}}
+	b, _ := json.MarshalIndent(doc, "", "  ")
+	return string(b)
+}
+
+// realCredentials extracts the real (long expired) credentials two corpus
+// files hold, so the test also covers values nobody here chose.
+func realCredentials(t *testing.T) []string {
+	var out []string
+	re := regexp.MustCompile(`"(?i:authorization)",\s*"value":\s*"[A-Za-z_]+ ([^"]{12,})"`)
+	for _, f := range []string{"mitmproxy-export-google-bearer__mitmproxy__diff_data.har", "mitmproxy-export-apikey-sse__mitmproxy__event_stream.har"} {
+		b, err := os.ReadFile(filepath.Join("../../testdata/corpus/har", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range re.FindAllStringSubmatch(string(b), -1) {
+			out = append(out, m[1])
+		}
+	}
+	if len(out) < 2 {
+		t.Fatalf("expected the corpus's real credentials, found %d", len(out))
+	}
+	return out
+}
+
+// leaks reports which secret (or 16-character window of one) appears in s.
+func leaks(s string, secrets []string) string {
+	for _, sec := range secrets {
+		if strings.Contains(s, sec) {
+			return sec
+		}
+		for i := 0; i+16 <= len(sec); i += 4 {
+			if w := sec[i : i+16]; strings.Contains(s, w) && !strings.HasPrefix(w, "CANARY") {
+				return sec + " (window " + w + ")"
+			}
+		}
+	}
+	return ""
+}
+
+// TestCanary renders every input kind through every command and format and
+// fails if any credential value appears in stdout, stderr or an output file.
+func TestCanary(t *testing.T) {
+	dir := t.TempDir()
+	har := filepath.Join(dir, "canary.har")
+	if err := os.WriteFile(har, []byte(canaryHAR()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	secrets := append(append([]string{canaryJWT}, canaries...), realCredentials(t)...)
+	inputs := []string{har,
+		"../../testdata/corpus/har/mitmproxy-export-google-bearer__mitmproxy__diff_data.har",
+		"../../testdata/corpus/har/mitmproxy-export-apikey-sse__mitmproxy__event_stream.har"}
+	for _, in := range inputs {
+		for _, format := range []string{"table", "markdown", "json", "sarif"} {
+			for _, cmd := range [][]string{{"analyze"}, {"analyze", "--format", format, "-o", filepath.Join(dir, "out")}} {
+				args := append(append([]string{}, cmd...), "--format", format, in)
+				r := runBinary(t, "", args...)
+				if r.code != 0 {
+					t.Fatalf("%v: exit %d: %s", args, r.code, r.stderr)
+				}
+				out, _ := os.ReadFile(filepath.Join(dir, "out"))
+				for name, s := range map[string]string{"stdout": r.stdout, "stderr": r.stderr, "-o file": string(out)} {
+					if l := leaks(s, secrets); l != "" {
+						t.Errorf("%v: %s leaks %s", args, name, l)
+					}
+				}
+			}
+		}
+	}
+	// The canary capture must also produce findings (a test that cannot
+	// fail because nothing is rendered proves nothing).
+	r := runBinary(t, "", "analyze", "--format", "json", har)
+	if n := strings.Count(r.stdout, `"rule":`); n < 8 {
+		t.Fatalf("canary capture produced %d findings; the test would prove little", n)
+	}
+}
