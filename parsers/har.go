@@ -119,17 +119,29 @@ func (h *harReader) Next() (*Record, error) {
 			}
 			return nil, h.fatal(err, h.entry)
 		}
-		// A type mismatch leaves the rest of the entry decoded: keep it and
-		// report the field.
+		// A type mismatch leaves the rest of the entry decoded: keep it
+		// (when it still has a request) and report the field.
 		idx := h.entry
 		h.entry++
-		rec := h.record(&e, idx, start, line)
-		return rec, &ParseError{File: h.name, Entry: idx, Line: line, Offset: start,
+		perr := &ParseError{File: h.name, Entry: idx, Line: line, Offset: start,
 			Err: fmt.Errorf("field %s: unexpected JSON %s (entry kept without it)", te.Field, te.Value)}
+		if !hasRequest(&e) {
+			perr.Err = fmt.Errorf("unexpected JSON %s where an entry object was expected; skipped", te.Value)
+			return nil, perr
+		}
+		return h.record(&e, idx, start, line), perr
 	}
 	idx := h.entry
 	h.entry++
+	if !hasRequest(&e) {
+		return nil, &ParseError{File: h.name, Entry: idx, Line: line, Offset: start, Err: errors.New("entry has no request method or URL; skipped")}
+	}
 	return h.record(&e, idx, start, line), nil
+}
+
+// hasRequest reports whether an entry has what every exchange needs.
+func hasRequest(e *harEntry) bool {
+	return strings.TrimSpace(string(e.Request.Method)) != "" && strings.TrimSpace(string(e.Request.URL)) != ""
 }
 
 // readTrailer reads the keys of "log" after "entries", for creator. Errors
