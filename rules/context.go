@@ -50,6 +50,9 @@ func (c *Context) Report(f Finding) {
 type Facts struct {
 	Record *parsers.Record
 	env    *secrets.EnvResolver
+	// jwts caches decoded tokens by fingerprint across records: the same
+	// token repeats on every request of a session. Bounded.
+	jwts map[secrets.Fingerprint]*secrets.JWT
 
 	creds      []Credential
 	credsDone  bool
@@ -59,11 +62,33 @@ type Facts struct {
 }
 
 // NewFacts is for the engine: one per input, Reset for each record.
-func NewFacts(env *secrets.EnvResolver) *Facts { return &Facts{env: env} }
+func NewFacts(env *secrets.EnvResolver) *Facts {
+	return &Facts{env: env, jwts: map[secrets.Fingerprint]*secrets.JWT{}}
+}
+
+// maxCachedJWTs bounds the decoded-token cache.
+const maxCachedJWTs = 4096
 
 // Reset moves the facts to a new record.
 func (f *Facts) Reset(r *parsers.Record) {
-	*f = Facts{Record: r, env: f.env}
+	*f = Facts{Record: r, env: f.env, jwts: f.jwts}
+}
+
+// decodeJWT decodes a credential that is a JWT, through the cache.
+func (f *Facts) decodeJWT(s secrets.Secret) *secrets.JWT {
+	if k := s.Kind(); k != secrets.KindJWT && k != secrets.KindJWE {
+		return nil
+	}
+	fp := s.Fingerprint()
+	if j, ok := f.jwts[fp]; ok {
+		return j
+	}
+	j := decodeJWT(s)
+	if len(f.jwts) >= maxCachedJWTs {
+		clear(f.jwts)
+	}
+	f.jwts[fp] = j
+	return j
 }
 
 // Exchange is the current exchange, nil for text records.
@@ -147,20 +172,20 @@ func (f *Facts) Credentials() []Credential {
 		case secrets.IsAuthorizationHeader(h.Name):
 			a := h.Secret.Authorization()
 			c := Credential{Place: "header", Name: h.Name, Field: field, Value: h.Secret, Token: a.Credential, Auth: &a}
-			c.JWT = decodeJWT(a.Credential)
+			c.JWT = f.decodeJWT(a.Credential)
 			f.creds = append(f.creds, c)
 		case secrets.IsCookieHeader(h.Name):
-			f.creds = append(f.creds, cookieCredentials(h)...)
+			f.creds = append(f.creds, f.cookieCredentials(h)...)
 		case h.Secret.Empty():
 			// An empty API-key header is no credential (logs write
 			// absent headers as "").
 		default:
-			f.creds = append(f.creds, Credential{Place: "header", Name: h.Name, Field: field, Value: h.Secret, Token: h.Secret, JWT: decodeJWT(h.Secret)})
+			f.creds = append(f.creds, Credential{Place: "header", Name: h.Name, Field: field, Value: h.Secret, Token: h.Secret, JWT: f.decodeJWT(h.Secret)})
 		}
 	}
 	for _, p := range req.URL.Query {
 		if p.Sensitive() {
-			f.creds = append(f.creds, Credential{Place: "query", Name: p.Name, Field: "request.query." + p.Name, Value: p.Secret, Token: p.Secret, JWT: decodeJWT(p.Secret)})
+			f.creds = append(f.creds, Credential{Place: "query", Name: p.Name, Field: "request.query." + p.Name, Value: p.Secret, Token: p.Secret, JWT: f.decodeJWT(p.Secret)})
 		}
 	}
 	for _, p := range req.Body.Fields {
@@ -169,7 +194,7 @@ func (f *Facts) Credentials() []Credential {
 			if path == "" || path == "form" || path == "multipart" {
 				path = p.Name
 			}
-			f.creds = append(f.creds, Credential{Place: "body", Name: p.Name, Field: "request.body." + path, Value: p.Secret, Token: p.Secret, JWT: decodeJWT(p.Secret)})
+			f.creds = append(f.creds, Credential{Place: "body", Name: p.Name, Field: "request.body." + path, Value: p.Secret, Token: p.Secret, JWT: f.decodeJWT(p.Secret)})
 		}
 	}
 	if !req.URL.Password.IsZero() {
@@ -179,7 +204,7 @@ func (f *Facts) Credentials() []Credential {
 }
 
 // cookieCredentials splits a Cookie header into one credential per cookie.
-func cookieCredentials(h parsers.Header) []Credential {
+func (f *Facts) cookieCredentials(h parsers.Header) []Credential {
 	var out []Credential
 	for _, part := range strings.Split(h.Secret.Reveal(), ";") {
 		name, val, ok := strings.Cut(strings.TrimSpace(part), "=")
@@ -187,7 +212,7 @@ func cookieCredentials(h parsers.Header) []Credential {
 			continue
 		}
 		s := secrets.New(val)
-		out = append(out, Credential{Place: "cookie", Name: name, Field: "request.cookies." + name, Value: s, Token: s, JWT: decodeJWT(s)})
+		out = append(out, Credential{Place: "cookie", Name: name, Field: "request.cookies." + name, Value: s, Token: s, JWT: f.decodeJWT(s)})
 	}
 	if len(out) == 0 && !h.Secret.Empty() {
 		out = append(out, Credential{Place: "cookie", Name: h.Name, Field: "request.headers." + h.Name, Value: h.Secret, Token: h.Secret})
@@ -196,9 +221,6 @@ func cookieCredentials(h parsers.Header) []Credential {
 }
 
 func decodeJWT(s secrets.Secret) *secrets.JWT {
-	if k := s.Kind(); k != secrets.KindJWT && k != secrets.KindJWE {
-		return nil
-	}
 	raw := strings.Trim(strings.TrimSpace(s.Reveal()), `"'`)
 	j, err := secrets.DecodeJWT(raw)
 	if err != nil {

@@ -13,26 +13,66 @@ var (
 	reSanitized    = regexp.MustCompile(`^<redacted(:[^<>]*)?>$`)
 	reBracketed    = regexp.MustCompile(`(?i)^[\[<({]\s*([a-z0-9_ .-]*\s)?(redacted|sanitized|removed|filtered|masked|hidden|scrubbed|obfuscated)\s*[\]>)}]$`)
 	reRedactedWord = regexp.MustCompile(`(?i)^(redacted|sanitized|filtered|masked|hidden|scrubbed|removed|obfuscated)([_:-][A-Za-z0-9]*)?$`)
-	reMasked       = regexp.MustCompile(`(\*{3,}|•{3,}|x{6,}|X{6,}|#{4,})`)
 )
 
 // IsRedactionMarker reports whether v is a value some tool already redacted.
 // It never holds a credential, so it is not a leak, not malformed and not an
-// unsigned JWT.
+// unsigned JWT. It runs on every credential, so cheap byte tests guard each
+// regular expression.
 func IsRedactionMarker(v string) bool {
 	v = strings.TrimSpace(v)
 	if v == "" {
 		return false
 	}
-	if reSanitized.MatchString(v) || reBracketed.MatchString(v) || reRedactedWord.MatchString(v) {
+	first, last := v[0], v[len(v)-1]
+	if first == '<' && strings.HasPrefix(v, "<redacted") && reSanitized.MatchString(v) {
+		return true
+	}
+	if strings.IndexByte("[<({", first) >= 0 && strings.IndexByte("]>)}", last) >= 0 && len(v) <= 64 && reBracketed.MatchString(v) {
+		return true
+	}
+	if len(v) <= 80 && strings.IndexByte("rRsSfFmMhHoO", first) >= 0 && reRedactedWord.MatchString(v) {
 		return true
 	}
 	// A value that masks its middle (sk_test_****9xQz, ****, xxxxxx) keeps
 	// at most a few characters of the original.
-	if loc := reMasked.FindStringIndex(v); loc != nil {
-		return len(v)-(loc[1]-loc[0]) <= 16
+	if run := longestMaskRun(v); run > 0 {
+		return len(v)-run <= 16
 	}
 	return false
+}
+
+// longestMaskRun is the length in bytes of the longest run of mask
+// characters: 3+ '*', 3+ '•', 6+ 'x' or 'X', 4+ '#'; 0 when there is none.
+func longestMaskRun(v string) int {
+	best := 0
+	for i := 0; i < len(v); {
+		c := v[i]
+		need, width := 0, 1
+		switch {
+		case c == '*':
+			need = 3
+		case c == '#':
+			need = 4
+		case c == 'x' || c == 'X':
+			need = 6
+		case strings.HasPrefix(v[i:], "•"):
+			need, width = 3, len("•")
+		default:
+			i++
+			continue
+		}
+		j, n := i, 0
+		for j+width <= len(v) && v[j:j+width] == v[i:i+width] {
+			j += width
+			n++
+		}
+		if n >= need && j-i > best {
+			best = j - i
+		}
+		i = j
+	}
+	return best
 }
 
 // Placeholders: what shows up when a template or an unset variable is sent in
@@ -59,7 +99,7 @@ var (
 // {{token}}, <token>, YOUR_ACCESS_TOKEN, changeme.
 func IsPlaceholder(v string) bool {
 	v = strings.TrimSpace(v)
-	if v == "" {
+	if v == "" || len(v) > 64 {
 		return false
 	}
 	if placeholderWords[strings.ToLower(v)] {

@@ -69,8 +69,11 @@ func IsCredentialParam(name string) bool {
 
 // isCredentialName matches compound names: any of these parts, after
 // splitting on - _ . and camelCase, makes a name a credential name.
+// nameSeparators normalises - and . to _ in names.
+var nameSeparators = strings.NewReplacer("-", "_", ".", "_")
+
 func isCredentialName(n string) bool {
-	n = strings.NewReplacer("-", "_", ".", "_").Replace(n)
+	n = nameSeparators.Replace(n)
 	for _, suffix := range []string{"api_key", "apikey", "access_token", "accesstoken", "auth_token",
 		"secret_key", "client_secret", "private_key", "password", "passwd", "_secret", "_token",
 		"refresh_token", "id_token", "session_token", "sessionid", "session_id"} {
