@@ -4,9 +4,11 @@ import (
 	"bufio"
 	"bytes"
 	"compress/gzip"
+	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
+	"regexp"
 	"strings"
 )
 
@@ -14,13 +16,15 @@ import (
 // returns its reader. forced, when not "" or "auto", skips sniffing.
 // Gzip input is decompressed transparently.
 func Open(r io.Reader, name string, forced Format, o Options) (Reader, error) {
-	br := bufio.NewReaderSize(r, 64<<10)
+	o = o.withDefaults()
+	in := &countingReader{r: r}
+	br := bufio.NewReaderSize(in, 64<<10)
 	if head, _ := br.Peek(2); len(head) == 2 && head[0] == 0x1f && head[1] == 0x8b {
 		zr, err := gzip.NewReader(br)
 		if err != nil {
-			return nil, fmt.Errorf("%s: gzip: %w", name, err)
+			return nil, fmt.Errorf("gzip: %w", err)
 		}
-		br = bufio.NewReaderSize(zr, 64<<10)
+		br = bufio.NewReaderSize(&bombGuard{r: zr, in: in, max: o.MaxDecompressed, ratio: o.MaxRatio}, 64<<10)
 	}
 	f := forced
 	if f == "" || f == "auto" {
@@ -47,10 +51,9 @@ func Sniff(head []byte, name string) Format {
 	t := bytes.TrimLeft(h, " \t\r\n")
 	lower := strings.ToLower(name)
 	switch {
-	case bytes.HasPrefix(t, []byte("{")) && bytes.Contains(firstN(t, 4096), []byte(`"log"`)) &&
-		!bytes.Contains(firstLine(t), []byte("}")):
-		// A pretty-printed object whose first line is not a whole
-		// record, with "log" near the top: a HAR.
+	case reHARStart.Match(firstN(t, 4096)):
+		// {"log": {...: a HAR, pretty-printed or minified. A Docker
+		// json-file line has "log" too, but its value is a string.
 		return FormatHAR
 	case strings.HasSuffix(lower, ".har") || strings.HasSuffix(lower, ".har.gz"):
 		return FormatHAR
@@ -64,13 +67,14 @@ func Sniff(head []byte, name string) Format {
 		}
 	}
 	if bytes.HasPrefix(t, []byte("{")) {
-		if bytes.Contains(firstN(t, 4096), []byte(`"log"`)) && bytes.Contains(firstN(t, 4096), []byte(`"entries"`)) {
-			return FormatHAR
-		}
 		return FormatJSONL
 	}
 	return FormatText
 }
+
+// reHARStart matches the opening of a HAR document: an object whose "log"
+// member is an object (allowing a JSONP wrapper before it).
+var reHARStart = regexp.MustCompile(`^(?:[A-Za-z_$][A-Za-z0-9_$.]*\s*\(\s*)?\{\s*"log"\s*:\s*\{`)
 
 func firstN(b []byte, n int) []byte {
 	if len(b) > n {
@@ -84,6 +88,42 @@ func firstLine(b []byte) []byte {
 		return b[:i]
 	}
 	return b
+}
+
+// countingReader counts the bytes read from the file itself.
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// ErrGzipBomb is returned when a .gz input expands beyond the limits.
+var ErrGzipBomb = errors.New("gzip input expands beyond the limit")
+
+// bombGuard stops decompression that exceeds a size or a ratio limit.
+type bombGuard struct {
+	r     io.Reader
+	in    *countingReader
+	out   int64
+	max   int64
+	ratio int64
+}
+
+func (b *bombGuard) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	b.out += int64(n)
+	if b.out > b.max {
+		return n, fmt.Errorf("%w: more than %d bytes decompressed (raise --max-decompressed)", ErrGzipBomb, b.max)
+	}
+	if b.out > 1<<20 && b.in.n > 0 && b.out/b.in.n > b.ratio {
+		return n, fmt.Errorf("%w: expansion ratio over %d:1 after %d bytes (a gzip bomb?)", ErrGzipBomb, b.ratio, b.out)
+	}
+	return n, err
 }
 
 // IsCompressedName reports a .gz name (used by folder walks to keep the
