@@ -1,0 +1,248 @@
+package parsers
+
+import (
+	"encoding/hex"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// What users paste is curl's stderr trace interleaved with stdout, copied from
+// a terminal or a file, often indented or fenced in Markdown. This file turns
+// one physical line into one logical line the exchange grammar can read
+// (research/formats.md §1.1–§1.3, §1.9).
+
+// curlLineKind is what a logical line is, by its prefix.
+type curlLineKind uint8
+
+const (
+	lkPlain     curlLineKind = iota // no prefix: body, -i headers, prose
+	lkInfo                          // "* " or "== Info: "
+	lkSent                          // "> "
+	lkRecv                          // "< "
+	lkData                          // "{ [N bytes data]" / "} [...]"
+	lkError                         // "curl: (N) ..."
+	lkCommand                       // a curl command line
+	lkFence                         // a Markdown fence
+	lkTraceHead                     // "=> Send header, N bytes (0xN)"
+	lkDump                          // "0000: ..." inside a trace record
+)
+
+var (
+	// reMeter is curl's progress meter as it lands on a line when the last
+	// update is followed by trace text instead of a newline (§1.2).
+	reMeter = regexp.MustCompile(`^ *(?:\d+(?:\.\d+)?[kMGTPE]? +){8}[-0-9:dh ]{8} [-0-9:dh ]{8} [-0-9:dh ]{8} +\d+(?:\.\d+)?[kMGTPE]?`)
+	// reMeterTitle matches the two title lines of the meter.
+	reMeterTitle = regexp.MustCompile(`^ *(?:% Total +% Received % Xferd +Average Speed|Dload +Upload +Total +Spent)`)
+	// reTracePrefix is --trace-time ("06:39:23.414136 ") and --trace-ids
+	// ("[0-0] ", "[0-x] ") before the marker.
+	reTracePrefix = regexp.MustCompile(`^(?:\d{2}:\d{2}:\d{2}\.\d{6} )?(?:\[\d+-(?:\d+|x)\] )?`)
+	// reTraceHead is a --trace/--trace-ascii record header.
+	reTraceHead = regexp.MustCompile(`^(=>|<=) (Send|Recv) (header|data|SSL data), (\d+) bytes \(0x[0-9a-fA-F]+\)$`)
+	// reDump is one dump line of a trace record.
+	reDump    = regexp.MustCompile(`^([0-9a-f]{4,8}):(?: |$)`)
+	reCurlErr = regexp.MustCompile(`^curl: \((\d+)\) ?(.*)$`)
+	reFence   = regexp.MustCompile("^(```|~~~)[\\w+-]*\\s*$")
+)
+
+// hasMarker reports whether s starts with something only a curl transcript
+// has, so indentation can be learned from it.
+func hasMarker(s string) bool {
+	switch {
+	case s == "*" || s == ">" || s == "<":
+		return true
+	case len(s) >= 2 && (s[1] == ' ') && strings.IndexByte("*><{}", s[0]) >= 0:
+		return true
+	case strings.HasPrefix(s, "== Info:"), strings.HasPrefix(s, "=> Send"), strings.HasPrefix(s, "<= Recv"):
+		return true
+	case strings.HasPrefix(s, "$ curl"), strings.HasPrefix(s, "curl "), strings.HasPrefix(s, "HTTP/"):
+		return true
+	}
+	return false
+}
+
+// stripMeter drops the progress meter from a line: everything up to the last
+// CR (earlier meter updates), then a meter prefix glued to trace text. ok is
+// false when nothing but meter remains.
+func stripMeter(s string) (string, bool) {
+	if i := strings.LastIndexByte(s, '\r'); i >= 0 {
+		s = s[i+1:]
+	}
+	if reMeterTitle.MatchString(s) {
+		return "", false
+	}
+	if m := reMeter.FindStringIndex(s); m != nil {
+		s = s[m[1]:]
+		if strings.TrimSpace(s) == "" {
+			return "", false
+		}
+	}
+	return s, true
+}
+
+// stripTracePrefix removes --trace-time/--trace-ids prefixes, but only when
+// a marker follows, so body text that starts with a time stays intact.
+func stripTracePrefix(s string) (string, bool) {
+	m := reTracePrefix.FindStringIndex(s)
+	if m == nil || m[1] == 0 {
+		return s, false
+	}
+	rest := s[m[1]:]
+	if hasMarker(rest) {
+		return rest, true
+	}
+	return s, false
+}
+
+// classify splits a logical line into its kind and the text after the prefix.
+func classify(s string) (curlLineKind, string) {
+	switch {
+	case s == "":
+		return lkPlain, ""
+	case s == "*":
+		return lkInfo, ""
+	case strings.HasPrefix(s, "* "):
+		return lkInfo, s[2:]
+	case strings.HasPrefix(s, "== Info:"):
+		return lkInfo, strings.TrimPrefix(s[len("== Info:"):], " ")
+	case s == ">" || s == "<":
+		if s == ">" {
+			return lkSent, ""
+		}
+		return lkRecv, ""
+	case strings.HasPrefix(s, "> "):
+		return lkSent, s[2:]
+	case strings.HasPrefix(s, "< "):
+		return lkRecv, s[2:]
+	case strings.HasPrefix(s, "{ [") || strings.HasPrefix(s, "} ["):
+		return lkData, ""
+	case strings.HasPrefix(s, "=> ") || strings.HasPrefix(s, "<= "):
+		if reTraceHead.MatchString(s) {
+			return lkTraceHead, s
+		}
+	case strings.HasPrefix(s, "curl: ("):
+		if reCurlErr.MatchString(s) {
+			return lkError, s
+		}
+	}
+	return lkPlain, s
+}
+
+// traceRecord collects the dump lines of one --trace/--trace-ascii record.
+type traceRecord struct {
+	out, header bool // "=>" and "header" records
+	data        bool // "data" (not "SSL data")
+	size        int
+	line        int
+	off         int64
+	hex         int // 1 hex, -1 ascii, 0 undecided
+	buf         []byte
+	// ascii mode: the offset and text of the previous dump line, to decide
+	// whether a CRLF stood between it and the next (§1.9).
+	lastOff  int
+	lastLen  int
+	haveLast bool
+	max      int
+	over     bool
+	bad      bool
+}
+
+func newTraceRecord(m []string, line int, off int64, max int) *traceRecord {
+	n, _ := strconv.Atoi(m[4])
+	return &traceRecord{out: m[1] == "=>", header: m[3] == "header", data: m[3] == "data",
+		size: n, line: line, off: off, max: max}
+}
+
+// relevant is false for SSL records, whose bytes are encrypted noise.
+func (t *traceRecord) relevant() bool { return t.header || t.data }
+
+// add takes one dump line "OFFS: payload".
+func (t *traceRecord) add(offs, payload string) {
+	if !t.relevant() || t.over || t.bad {
+		return
+	}
+	o, err := strconv.ParseUint(offs, 16, 32)
+	if err != nil {
+		t.bad = true
+		return
+	}
+	if t.hex == 0 {
+		t.hex = -1
+		if isHexDump(payload) {
+			t.hex = 1
+		}
+	}
+	if t.hex == 1 {
+		b, ok := decodeHexDump(payload)
+		if !ok {
+			t.bad = true
+			return
+		}
+		t.append(b)
+		return
+	}
+	if t.haveLast {
+		t.asciiGap(int(o))
+	}
+	t.append([]byte(payload))
+	t.lastOff, t.lastLen, t.haveLast = int(o), len(payload), true
+}
+
+// asciiGap restores the CRLF that --trace-ascii does not print: when the next
+// offset is past this line's text, a line break stood between them.
+func (t *traceRecord) asciiGap(next int) {
+	if next != t.lastOff+t.lastLen {
+		t.append([]byte("\r\n"))
+	}
+}
+
+func (t *traceRecord) append(b []byte) {
+	if len(t.buf)+len(b) > t.max {
+		t.over = true
+		return
+	}
+	t.buf = append(t.buf, b...)
+}
+
+// bytes returns the record's reconstructed bytes.
+func (t *traceRecord) bytes() []byte {
+	if t.hex == -1 && t.haveLast && t.size >= t.lastOff+t.lastLen+2 {
+		t.append([]byte("\r\n"))
+	}
+	return t.buf
+}
+
+// isHexDump reports a --trace (hex) dump line: 16 columns of "hh " padded to
+// 48 characters, then exactly as many ASCII characters as bytes.
+func isHexDump(p string) bool {
+	if len(p) < 49 {
+		return false
+	}
+	_, ok := decodeHexDump(p)
+	return ok
+}
+
+func decodeHexDump(p string) ([]byte, bool) {
+	if len(p) < 48 {
+		return nil, false
+	}
+	var out []byte
+	for i := 0; i+3 <= 48; i += 3 {
+		g := p[i : i+3]
+		if g == "   " {
+			break
+		}
+		if g[2] != ' ' {
+			return nil, false
+		}
+		b, err := hex.DecodeString(g[:2])
+		if err != nil {
+			return nil, false
+		}
+		out = append(out, b[0])
+	}
+	if len(out) == 0 || len(p)-48 != len(out) {
+		return nil, false
+	}
+	return out, true
+}
