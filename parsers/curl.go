@@ -80,7 +80,8 @@ const (
 	phBody                   // after a final response: stdout is its body
 	phBare                   // inside an unprefixed (-i) header block
 	phEcho                   // skipping an unprefixed echo of headers until a blank line
-	phSkip                   // skipping a garbled block
+	phSkip                   // skipping a garbled request and its answer
+	phSkipResp               // skipping a "<" block with a garbled status line
 )
 
 const (
@@ -628,7 +629,7 @@ func (r *curlReader) sent(text string, trail int) {
 	m := reRequestLine.FindStringSubmatch(t)
 	if m == nil {
 		r.errorf("request line is not METHOD TARGET HTTP/VERSION; block skipped")
-		r.phase = phSkip
+		r.skipRequest()
 		return
 	}
 	r.startRequest(strings.ToUpper(m[1]), m[2], m[3])
@@ -651,6 +652,19 @@ func (r *curlReader) startRequest(method, target, proto string) {
 	r.cur = c
 	r.newTransfer = false
 	r.phase = phReq
+}
+
+// skipRequest drops a garbled request block. It still was a request of the
+// command, so the next one is matched with the next URL.
+func (r *curlReader) skipRequest() {
+	if r.phase == phBare {
+		r.endBare()
+	}
+	r.flush()
+	dummy := &curlExchange{}
+	r.place(dummy)
+	r.last = dummy
+	r.phase = phSkip
 }
 
 // place decides a new exchange's transfer, hop and base URL: a hop after
@@ -705,9 +719,25 @@ func (r *curlReader) recv(text string) {
 			r.endResponse()
 			return
 		}
-		r.respHeader(t)
-		return
+		if !reStatusLine.MatchString(t) {
+			r.respHeader(t)
+			return
+		}
+		// A status line inside a block: the previous block lost its
+		// terminator (curl 7.88 prints none after "100 Continue").
+		r.endResponse()
+		if r.phase == phIdle || r.cur == nil {
+			return
+		}
 	case phSkip:
+		return
+	case phSkipResp:
+		if t == "" {
+			r.phase = phIdle
+			if r.cur != nil && !r.cur.final {
+				r.phase = phAwait
+			}
+		}
 		return
 	}
 	if t == "" {
@@ -716,7 +746,7 @@ func (r *curlReader) recv(text string) {
 	m := reStatusLine.FindStringSubmatch(t)
 	if m == nil {
 		r.errorf("status line is not HTTP/VERSION CODE; block skipped")
-		r.phase = phSkip
+		r.phase = phSkipResp
 		return
 	}
 	c := r.cur
@@ -919,7 +949,7 @@ func (r *curlReader) plain(text string) {
 		}
 		r.bareHeader(t)
 		return
-	case phSkip:
+	case phSkip, phSkipResp:
 		return
 	}
 	if r.writeOut(t) {

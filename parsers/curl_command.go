@@ -76,20 +76,40 @@ type formPart struct {
 	file        bool // name=@file or name=<file
 }
 
-// HeaderNames lists the header names the command sets, in order, without
-// values: what Extras["curl_command_headers"] holds.
+// HeaderNames lists, in order and without values, the headers the user asked
+// for: -H (not removals), Authorization for -u/--oauth2-bearer/URL
+// userinfo, Cookie for -b, User-Agent for -A, Referer for -e. Headers curl
+// adds on its own for -d or --json are left out. This is what
+// Extras["curl_command_headers"] holds.
 func (c *CurlCommand) HeaderNames() []string {
+	r := c.raw
 	var out []string
 	seen := map[string]bool{}
-	for _, h := range c.Headers {
-		k := strings.ToLower(h.Name)
-		if seen[k] {
-			continue
+	add := func(n string) {
+		if k := strings.ToLower(n); !seen[k] {
+			seen[k] = true
+			out = append(out, n)
 		}
-		seen[k] = true
-		out = append(out, h.Name)
+	}
+	for _, h := range r.headers {
+		if h.value != nil {
+			add(h.name)
+		}
+	}
+	if c.Headers.Has("Authorization") && (r.bearer != "" || r.user != "" || c.urlUser()) {
+		add("Authorization")
+	}
+	for _, p := range []struct{ name, v string }{{"Cookie", r.cookie}, {"User-Agent", r.agent}, {"Referer", r.referer}} {
+		if p.v != "" {
+			add(p.name)
+		}
 	}
 	return out
+}
+
+// urlUser reports user:password in the first URL.
+func (c *CurlCommand) urlUser() bool {
+	return len(c.URLs) > 0 && !c.URLs[0].Password.IsZero()
 }
 
 // writeOutStatus reports a -w format that prints only the status code.
