@@ -73,15 +73,15 @@ const (
 type curlPhase uint8
 
 const (
-	phIdle  curlPhase = iota // between blocks
-	phReq                    // inside a ">" block
-	phAwait                  // request sent, no final response yet
-	phResp                   // inside a "<" block
-	phBody                   // after a final response: stdout is its body
-	phBare                   // inside an unprefixed (-i) header block
-	phEcho                   // skipping an unprefixed echo of headers until a blank line
-	phSkip                   // skipping a garbled request and its answer
-	phSkipResp               // skipping a "<" block with a garbled status line
+	phIdle     curlPhase = iota // between blocks
+	phReq                       // inside a ">" block
+	phAwait                     // request sent, no final response yet
+	phResp                      // inside a "<" block
+	phBody                      // after a final response: stdout is its body
+	phBare                      // inside an unprefixed (-i) header block
+	phEcho                      // skipping an unprefixed echo of headers until a blank line
+	phSkip                      // skipping a garbled request and its answer
+	phSkipResp                  // skipping a "<" block with a garbled status line
 )
 
 const (
