@@ -64,6 +64,8 @@ type curlCommandRaw struct {
 	urlQuery []string // --url-query pieces
 	upload   bool     // -T
 	writeOut string   // -w
+	opts     Options
+	built    bool
 }
 
 type rawHeader struct {
@@ -86,7 +88,7 @@ func (c *CurlCommand) HeaderNames() []string {
 	var out []string
 	seen := map[string]bool{}
 	add := func(n string) {
-		if k := strings.ToLower(n); !seen[k] {
+		if k := strings.ToLower(n); !seen[k] && isPlainHeaderName(n) {
 			seen[k] = true
 			out = append(out, n)
 		}
@@ -96,7 +98,7 @@ func (c *CurlCommand) HeaderNames() []string {
 			add(h.name)
 		}
 	}
-	if c.Headers.Has("Authorization") && (r.bearer != "" || r.user != "" || c.urlUser()) {
+	if !c.removes("Authorization") && (r.bearer != "" || strings.Contains(r.user, ":") || c.urlUser()) {
 		add("Authorization")
 	}
 	for _, p := range []struct{ name, v string }{{"Cookie", r.cookie}, {"User-Agent", r.agent}, {"Referer", r.referer}} {
@@ -107,9 +109,40 @@ func (c *CurlCommand) HeaderNames() []string {
 	return out
 }
 
+// isPlainHeaderName accepts what header names look like (letters, digits,
+// '-'), so a credential typed where a name belongs ("-H 'sk_live_…: x'",
+// "-H 'Bearer abc: x'") never reaches Extras.
+func isPlainHeaderName(n string) bool {
+	if n == "" || len(n) > 40 {
+		return false
+	}
+	digits := 0
+	for i := 0; i < len(n); i++ {
+		c := n[i]
+		switch {
+		case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '-':
+		case c >= '0' && c <= '9':
+			digits++
+		default:
+			return false
+		}
+	}
+	return digits <= 3
+}
+
 // urlUser reports user:password in the first URL.
 func (c *CurlCommand) urlUser() bool {
 	return len(c.URLs) > 0 && !c.URLs[0].Password.IsZero()
+}
+
+// removes reports a -H "Name:" that stops curl sending the header.
+func (c *CurlCommand) removes(name string) bool {
+	for _, h := range c.raw.headers {
+		if h.value == nil && strings.EqualFold(h.name, name) {
+			return true
+		}
+	}
+	return false
 }
 
 // writeOutStatus reports a -w format that prints only the status code.
@@ -126,6 +159,11 @@ var errNotCurl = errors.New("not a curl command line with a URL")
 // "C:\Users\me>".
 var reCurlPrompt = regexp.MustCompile(`^(?:(?:PS [^>]{0,200}>|[\w.@~:/\\()\[\]+-]{0,200}[$%#>])[ \t]*)?(?:sudo[ \t]+)?(curl(?:\.exe)?)(?:[ \t]|$)`)
 
+// isCommand reports a line that invokes curl with at least a word after it.
+func isCommand(line string) bool {
+	return strings.Contains(line, "curl") && curlCommandStart(line) >= 0
+}
+
 // curlCommandStart returns where "curl" starts on a line that invokes curl,
 // or -1.
 func curlCommandStart(line string) int {
@@ -140,6 +178,18 @@ func curlCommandStart(line string) int {
 // whole prompt line; continuation lines already joined). It returns
 // errNotCurl-wrapped errors for text that is not a curl command with a URL.
 func ParseCurlCommand(line string, o Options) (*CurlCommand, error) {
+	c, err := parseCurlCommand(line, o)
+	if err != nil {
+		return nil, err
+	}
+	c.build()
+	return c, nil
+}
+
+// parseCurlCommand reads the command without building Headers and Body:
+// classifying credentials is costly, and a transcript that shows the
+// request does not need them. build fills them when needed.
+func parseCurlCommand(line string, o Options) (*CurlCommand, error) {
 	o = o.withDefaults()
 	start := curlCommandStart(line)
 	if start < 0 {
@@ -475,9 +525,19 @@ func (c *CurlCommand) finish(o Options) {
 	default:
 		c.Method = "GET"
 	}
+	c.raw.opts = o
+}
+
+// build fills Headers and Body, once.
+func (c *CurlCommand) build() {
+	if c.raw.built {
+		return
+	}
+	c.raw.built = true
 	c.Headers = c.commandHeaders(0)
+	c.Body = Body{Size: -1}
 	if !c.Get {
-		c.Body = c.body(o)
+		c.Body = c.body(c.raw.opts)
 	}
 }
 

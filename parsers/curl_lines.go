@@ -39,10 +39,8 @@ var (
 	reTracePrefix = regexp.MustCompile(`^(?:\d{2}:\d{2}:\d{2}\.\d{6} )?(?:\[\d+-(?:\d+|x)\] )?`)
 	// reTraceHead is a --trace/--trace-ascii record header.
 	reTraceHead = regexp.MustCompile(`^(=>|<=) (Send|Recv) (header|data|SSL data), (\d+) bytes \(0x[0-9a-fA-F]+\)$`)
-	// reDump is one dump line of a trace record.
-	reDump    = regexp.MustCompile(`^([0-9a-f]{4,8}):(?: |$)`)
-	reCurlErr = regexp.MustCompile(`^curl: \((\d+)\) ?(.*)$`)
-	reFence   = regexp.MustCompile("^(```|~~~)[\\w+-]*\\s*$")
+	reCurlErr   = regexp.MustCompile(`^curl: \((\d+)\) ?(.*)$`)
+	reFence     = regexp.MustCompile("^(```|~~~)[\\w+-]*\\s*$")
 )
 
 // hasMarker reports whether s starts with something only a curl transcript
@@ -68,7 +66,13 @@ func stripMeter(s string) (string, bool) {
 	if i := strings.LastIndexByte(s, '\r'); i >= 0 {
 		s = s[i+1:]
 	}
-	if reMeterTitle.MatchString(s) {
+	// Cheap tests first: the meter starts with spaces and a digit, its
+	// titles with "%" or "Dload".
+	t := strings.TrimLeft(s, " ")
+	if t == "" || !(t[0] >= '0' && t[0] <= '9' || t[0] == '%' || t[0] == 'D') {
+		return s, true
+	}
+	if (t[0] == '%' || t[0] == 'D') && reMeterTitle.MatchString(s) {
 		return "", false
 	}
 	if m := reMeter.FindStringIndex(s); m != nil {
@@ -83,6 +87,9 @@ func stripMeter(s string) (string, bool) {
 // stripTracePrefix removes --trace-time/--trace-ids prefixes, but only when
 // a marker follows, so body text that starts with a time stays intact.
 func stripTracePrefix(s string) (string, bool) {
+	if s == "" || !(s[0] >= '0' && s[0] <= '9' || s[0] == '[') {
+		return s, false
+	}
 	m := reTracePrefix.FindStringIndex(s)
 	if m == nil || m[1] == 0 {
 		return s, false
@@ -126,6 +133,19 @@ func classify(s string) (curlLineKind, string) {
 		}
 	}
 	return lkPlain, s
+}
+
+// dumpOffset returns the offset field of a trace dump line ("01c0: …"),
+// or "" when s is not one.
+func dumpOffset(s string) string {
+	i := 0
+	for i < len(s) && i < 9 && (s[i] >= '0' && s[i] <= '9' || s[i] >= 'a' && s[i] <= 'f') {
+		i++
+	}
+	if i < 4 || i > 8 || i >= len(s) || s[i] != ':' || i+1 < len(s) && s[i+1] != ' ' {
+		return ""
+	}
+	return s[:i]
 }
 
 // traceRecord collects the dump lines of one --trace/--trace-ascii record.

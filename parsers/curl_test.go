@@ -142,7 +142,7 @@ func TestCurlCorpus(t *testing.T) {
 		"real-fail-two-urls_curl7.txt":          {[]wantEx{get(apiS+"/v1/me", 401), get(apiS+"/v1/admin/users", 401)}, "curl", 0},
 		"real-form-F-multipart_curl7.txt":       {[]wantEx{{"POST", api + "/oauth/token", 401}}, "curl7", 0},
 		"real-iv-pipe_curl7.txt":                {[]wantEx{get(apiS+"/v1/me", 401)}, "curl7", 0},
-		"real-libcurl-verbose_python.txt":       {[]wantEx{get(apiS+"/v1/admin/users", 403)}, "curl7", 0},
+		"real-libcurl-verbose_python.txt":       {[]wantEx{get(apiS+"/v1/admin/users", 403)}, "curl", 0},
 		"real-proxy-connect-407_curl7.txt":      {[]wantEx{get(apiS+"/v1/me", 0)}, "curl7", 0},
 		"real-proxy-connect-ok_curl7.txt":       {[]wantEx{get(apiS+"/v1/me", 200), get(apiS+"/v1/admin/users", 403)}, "curl7", 0},
 		"real-proxy-plain-http_curl7.txt":       {[]wantEx{get(api+"/v1/me", 401)}, "curl7", 0},
