@@ -72,6 +72,9 @@ func (r *curlReader) info(text string) {
 		if m := reIssue.FindStringSubmatch(t); m != nil {
 			r.nextURL = m[1]
 		}
+	case strings.HasPrefix(t, "Connection #") && strings.Contains(t, "left intact"), strings.HasPrefix(t, "Closing connection"),
+		strings.HasPrefix(t, "shutting down connection"):
+		r.transferDone()
 	case strings.HasPrefix(t, "Could not resolve"), strings.HasPrefix(t, "Hostname "), strings.HasPrefix(t, "Re-using existing"),
 		strings.HasPrefix(t, "Reusing existing"), strings.HasPrefix(t, "Connecting to"), strings.HasPrefix(t, "Found bundle"),
 		strings.HasPrefix(t, "processing: "), strings.HasPrefix(t, "Resolving"), strings.HasPrefix(t, "Uses proxy env"),
@@ -104,6 +107,16 @@ func (r *curlReader) info(text string) {
 		}
 	}
 	r.wording(t)
+}
+
+// transferDone ends a body already read when curl reports the connection
+// done: on a terminal the body is printed before that line, so what
+// follows is prose or the next command. A body not yet seen (stdout to a
+// pipe is printed last) stays open.
+func (r *curlReader) transferDone() {
+	if c := r.cur; r.phase == phBody && c != nil && c.body.Len() > 0 && !c.bodyTrace {
+		r.phase = phIdle
+	}
 }
 
 // markNewTransfer notes that a new transfer began after the open exchange
@@ -433,6 +446,9 @@ func (r *curlReader) curlError(text string) {
 	}
 	c := r.cur
 	if c == nil || c.connect || r.newTransfer || c.exit != "" {
+		if !r.errorIsNextTransfer(code, m[2]) {
+			return
+		}
 		if r.phase == phBare {
 			r.endBare()
 		}
@@ -453,6 +469,27 @@ func (r *curlReader) curlError(text string) {
 		r.endBare()
 		r.phase = phIdle
 	}
+}
+
+// reErrHost finds the host a connection error names.
+var reErrHost = regexp.MustCompile(`(?:resolve host|resolve proxy|connect to):? '?([^ ':]+)`)
+
+// errorIsNextTransfer decides whether a "curl: (N)" line is the end of the
+// command's next transfer. Errors that send no request (3: a malformed URL,
+// 2, 1, 26: a missing -d @file) and errors about another host come from
+// words curl took for URLs: an unquoted header value on cmd.exe, "-H -H"
+// (research/formats.md §1.6).
+func (r *curlReader) errorIsNextTransfer(code, msg string) bool {
+	switch code {
+	case "1", "2", "3", "26":
+		return false
+	}
+	m := reErrHost.FindStringSubmatch(msg)
+	if m == nil || r.cmd == nil || r.transfers >= len(r.cmd.raw.urls) || r.nextURL != "" {
+		return true
+	}
+	u := ParseURL(r.cmd.raw.urls[r.transfers])
+	return strings.EqualFold(m[1], u.Hostname()) || r.cmd.HasProxy
 }
 
 // plain handles a line without a prefix: body, -i headers, echo or prose.

@@ -261,7 +261,9 @@ func decodeHexDump(p string) ([]byte, bool) {
 		}
 		out = append(out, b[0])
 	}
-	if len(out) == 0 || len(p)-48 != len(out) {
+	// The ASCII column has one character per byte; a terminal copy may
+	// have trimmed its trailing spaces.
+	if len(out) == 0 || len(p)-48 > len(out) || len(p)-48 < 1 && p[len(p)-1] != ' ' {
 		return nil, false
 	}
 	return out, true

@@ -593,3 +593,47 @@ func TestCurlProvenanceComplete(t *testing.T) {
 		t.Errorf("testdata/curl/PROVENANCE.md does not describe: %v", missing)
 	}
 }
+
+func TestCurlTwoCommandsInOnePaste(t *testing.T) {
+	a, _ := os.ReadFile(filepath.Join("testdata", "curl", "h1-missing-auth_curl7.txt"))
+	b, _ := os.ReadFile(filepath.Join("testdata", "curl", "h2-two-urls-reuse_curl8.txt"))
+	got := readCurl(t, "two.txt", append(append(a, "\nand then:\n\n"...), b...), Options{})
+	want := []string{"GET http://api.example.com/v1/me 401", "GET https://api.example.com/v1/me 200", "GET https://api.example.com/v1/admin/users 403"}
+	if s := summarize(got.recs); strings.Join(s, "|") != strings.Join(want, "|") {
+		t.Errorf("got %q", s)
+	}
+	if body := got.recs[0].Exchange.Response.Body.Text; strings.Contains(body, "and then") {
+		t.Errorf("prose in the body: %q", body)
+	}
+}
+
+func TestCurlTypoWordsAreNotTransfers(t *testing.T) {
+	// cmd.exe does not know single quotes: curl took "Bearer" and the token
+	// for URLs, failed on them, then ran the real transfer.
+	in := `C:\Users\dev>curl -v -H 'Authorization: Bearer abc' http://api.example.com/v1/me` + "\n" +
+		"* Could not resolve host: Bearer\n* Closing connection 0\ncurl: (6) Could not resolve host: Bearer\n" +
+		"* URL rejected: Malformed input to a URL function\ncurl: (3) URL rejected: Malformed input to a URL function\n" +
+		"*   Trying 127.0.0.1:80...\n* Connected to api.example.com (127.0.0.1) port 80 (#2)\n" +
+		"> GET /v1/me HTTP/1.1\n> Host: api.example.com\n> User-Agent: curl/8.14.1\n>\n" +
+		"< HTTP/1.1 401 Unauthorized\n< Content-Length: 0\n<\n"
+	got := readCurl(t, "typo.txt", []byte(in), Options{})
+	if s := summarize(got.recs); len(s) != 1 || s[0] != "GET http://api.example.com/v1/me 401" {
+		t.Errorf("got %q", s)
+	}
+}
+
+func TestCurlHexDumpTrimmed(t *testing.T) {
+	// --trace output copied from a terminal: trailing spaces of the ASCII
+	// column are gone.
+	in := "=> Send header, 40 bytes (0x28)\n" +
+		"0000: 47 45 54 20 2f 20 48 54 54 50 2f 31 2e 31 0d 0a GET / HTTP/1.1..\n" +
+		"0010: 48 6f 73 74 3a 20 61 70 69 2e 65 78 61 6d 70 6c Host: api.exampl\n" +
+		"0020: 65 2e 63 6f 6d 0d 0a 0d 0a                      e.com....\n" +
+		"<= Recv header, 17 bytes (0x11)\n" +
+		"0000: 48 54 54 50 2f 31 2e 31 20 34 30 31 20 0d 0a    HTTP/1.1 401\n" +
+		"<= Recv header, 2 bytes (0x2)\n0000: 0d 0a                                           ..\n"
+	got := readCurl(t, "hex.txt", []byte(in), Options{})
+	if s := summarize(got.recs); len(s) != 1 || s[0] != "GET http://api.example.com/ 401" || len(got.errs) > 0 {
+		t.Errorf("got %q %v", s, got.errs)
+	}
+}
