@@ -62,6 +62,24 @@ const (
 	CurlExtraExit = "curl_exit"
 )
 
+// CurlCommandHeaderNames returns the headers the exchange's command line
+// asked for (Extras[CurlExtraCommandHeaders]), names only.
+func CurlCommandHeaderNames(ex *Exchange) []string {
+	return splitNames(ex.Extra(CurlExtraCommandHeaders))
+}
+
+// CurlHeadersNotSent returns the command-line headers missing from the
+// request the transcript shows (Extras[CurlExtraHeadersNotSent]): on a
+// redirect hop, the credentials curl dropped.
+func CurlHeadersNotSent(ex *Exchange) []string { return splitNames(ex.Extra(CurlExtraHeadersNotSent)) }
+
+func splitNames(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, ",")
+}
+
 // curlPhase is where the reader is in the exchange grammar
 // (research/formats.md §1.4).
 type curlPhase uint8
@@ -175,7 +193,6 @@ type curlReader struct {
 	// physical lines
 	indent    int
 	indentSet bool
-	inFence   bool
 	prevOff   int64
 	prevLen   int
 	prevKind  curlLineKind
@@ -302,7 +319,6 @@ func (r *curlReader) physical(s string, num int, off int64) {
 	}
 	if t := strings.TrimSpace(s); reFence.MatchString(t) {
 		r.finishTrace()
-		r.inFence = !r.inFence
 		r.closeBody()
 		return
 	}

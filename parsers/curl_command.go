@@ -155,9 +155,9 @@ func (c *CurlCommand) writeOutStatus() bool {
 var errNotCurl = errors.New("not a curl command line with a URL")
 
 // reCurlPrompt finds a curl invocation at the start of a line, after an
-// optional shell prompt: "$ ", "% ", "# ", "user@host:~$ ", "PS C:\> ",
-// "C:\Users\me>".
-var reCurlPrompt = regexp.MustCompile(`^(?:(?:PS [^>]{0,200}>|[\w.@~:/\\()\[\]+-]{0,200}[$%#>])[ \t]*)?(?:sudo[ \t]+)?(curl(?:\.exe)?)(?:[ \t]|$)`)
+// optional shell prompt: "$ ", "% ", "# ", "user@host:~$ ", "[me@box src]$ ",
+// "(venv) me@box:~$ ", "PS C:\> ", "C:\Users\me>".
+var reCurlPrompt = regexp.MustCompile(`^(?:\([^)\n]{0,50}\) )?(?:(?:PS [^>]{0,200}>|\[[^\]\n]{0,100}\][$%#]|[\w.@~:/\\()\[\]+-]{0,200}[$%#>])[ \t]*)?(?:sudo[ \t]+)?(curl(?:\.exe)?)(?:[ \t]|$)`)
 
 // isCommand reports a line that invokes curl with at least a word after it.
 func isCommand(line string) bool {

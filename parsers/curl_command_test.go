@@ -20,6 +20,8 @@ func TestParseCurlCommand(t *testing.T) {
 	}{
 		{line: `$ curl -v https://api.example.com/v1/me`, method: "GET", urls: []string{"https://api.example.com/v1/me"}},
 		{line: `curl api.example.com/v1/me`, method: "GET", urls: []string{"http://api.example.com/v1/me"}},
+		{line: `[dev@box src]$ curl -s https://api.example.com/`, method: "GET", urls: []string{"https://api.example.com/"}},
+		{line: `(venv) dev@box:~/src$ sudo curl https://api.example.com/`, method: "GET", urls: []string{"https://api.example.com/"}},
 		{line: `user@box:~/src$ curl -sSL -XPOST -H'Accept: application/json' "https://api.example.com/a%20b" | jq .`,
 			method: "POST", urls: []string{"https://api.example.com/a%20b"}, headers: []string{"Accept"},
 			check: func(t *testing.T, c *CurlCommand) {
