@@ -118,6 +118,14 @@ func (r *curlReader) record(c *curlExchange) *Record {
 // the exact target sent. Without them: Host or :authority plus the target,
 // scheme from TLS or :scheme hints.
 func (r *curlReader) exchangeURL(c *curlExchange) URL {
+	u := r.rawExchangeURL(c)
+	if u.String() == "" {
+		return URL{Invalid: true, Path: "(unparsable URL)"}
+	}
+	return u
+}
+
+func (r *curlReader) rawExchangeURL(c *curlExchange) URL {
 	if c.reconstructed || !c.sentLines {
 		return ParseURL(c.base)
 	}
@@ -151,7 +159,7 @@ func (r *curlReader) exchangeURL(c *curlExchange) URL {
 			authority = o.Host
 		}
 	}
-	if scheme == "" {
+	if scheme == "" && (c.hints.scheme == "http" || c.hints.scheme == "https") {
 		scheme = c.hints.scheme
 	}
 	if scheme == "" {
