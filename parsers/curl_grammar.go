@@ -326,15 +326,27 @@ func (r *curlReader) orphan() *curlExchange {
 
 func (r *curlReader) openResponse(c *curlExchange, m []string, line string) {
 	code, _ := strconv.Atoi(m[2])
-	reason := m[3]
-	if len(reason) > 200 {
-		reason = reason[:200]
-	}
+	reason := plainReason(m[3])
 	c.resp = &curlResp{status: code, reason: reason, proto: m[1], line: line}
 	c.final = code >= 200
 	c.body.Reset()
 	c.bodyOver, c.bodyTrace = false, false
 	r.remember(line)
+}
+
+// plainReason keeps a reason phrase that reads like words ("Unauthorized",
+// "Connection established"): a garbled line could put a token there, and
+// StatusText is shown as is.
+func plainReason(s string) string {
+	if len(s) > 100 {
+		return ""
+	}
+	for _, w := range strings.Fields(s) {
+		if len(w) > 24 {
+			return ""
+		}
+	}
+	return s
 }
 
 // remember keeps the last status lines to recognise the -i echo later.
@@ -366,8 +378,11 @@ func (r *curlReader) respHeader(t string) {
 		return
 	}
 	if (t[0] == ' ' || t[0] == '\t') && len(p.headers) > 0 {
-		// obs-fold: a continuation of the previous header value.
-		p.headers[len(p.headers)-1].value += " " + strings.TrimSpace(t)
+		// obs-fold: a continuation of the previous header value, capped
+		// like a line so a flood of folds cannot grow it without bound.
+		if h := &p.headers[len(p.headers)-1]; len(h.value)+len(t) <= r.opts.MaxLine {
+			h.value += " " + strings.TrimSpace(t)
+		}
 		return
 	}
 	name, value, ok := splitHeader(t)

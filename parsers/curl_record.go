@@ -104,7 +104,7 @@ func (r *curlReader) record(c *curlExchange) *Record {
 	ex.Request.Headers = r.requestHeaders(c)
 	ex.Request.Body = r.requestBody(c, ex)
 	if c.resp != nil && c.final {
-		ex.Response = r.response(c, ex.Request.Method)
+		ex.Response = r.response(c)
 	}
 	r.extras(c, ex)
 	return &Record{
@@ -265,7 +265,7 @@ func (r *curlReader) requestBody(c *curlExchange, ex *Exchange) Body {
 }
 
 // response builds the response half.
-func (r *curlReader) response(c *curlExchange, method string) *Response {
+func (r *curlReader) response(c *curlExchange) *Response {
 	p := c.resp
 	resp := &Response{Status: p.status, StatusText: p.reason, Proto: p.proto}
 	for _, h := range p.headers {
