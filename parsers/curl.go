@@ -65,15 +65,17 @@ const (
 // CurlCommandHeaderNames returns the headers the exchange's command line
 // asked for (Extras[CurlExtraCommandHeaders]), names only.
 func CurlCommandHeaderNames(ex *Exchange) []string {
-	return splitNames(ex.Extra(CurlExtraCommandHeaders))
+	return curlSplitNames(ex.Extra(CurlExtraCommandHeaders))
 }
 
 // CurlHeadersNotSent returns the command-line headers missing from the
 // request the transcript shows (Extras[CurlExtraHeadersNotSent]): on a
 // redirect hop, the credentials curl dropped.
-func CurlHeadersNotSent(ex *Exchange) []string { return splitNames(ex.Extra(CurlExtraHeadersNotSent)) }
+func CurlHeadersNotSent(ex *Exchange) []string {
+	return curlSplitNames(ex.Extra(CurlExtraHeadersNotSent))
+}
 
-func splitNames(s string) []string {
+func curlSplitNames(s string) []string {
 	if s == "" {
 		return nil
 	}
@@ -106,10 +108,10 @@ type curlItem struct {
 	err error
 }
 
-// connHints are facts from "*" lines about the connection the next request
+// curlConnHints are facts from "*" lines about the connection the next request
 // uses. Values may come from lines that carry credentials; they are kept
 // only while reading and never copied into a record.
-type connHints struct {
+type curlConnHints struct {
 	tls       bool
 	port      string
 	opened    string // "[HTTP/2] [1] OPENED stream for URL"
@@ -117,7 +119,7 @@ type connHints struct {
 	authority string // :authority pseudo-header
 }
 
-type tunnelInfo struct {
+type curlTunnel struct {
 	target, status, auth string
 }
 
@@ -136,7 +138,7 @@ func (p *curlResp) hasLine(s string) bool {
 	if s == p.line {
 		return true
 	}
-	name, val, ok := splitHeader(s)
+	name, val, ok := curlSplitHeader(s)
 	if !ok {
 		return false
 	}
@@ -159,7 +161,7 @@ type curlExchange struct {
 	traced                bool // ... through --trace records
 	libcurl               bool // request headers without "> " (§1.11)
 	connect               bool
-	hints                 connHints
+	hints                 curlConnHints
 	base                  string // the URL the command line or a redirect names
 	transfer, hop         int
 	reconstructed         bool
@@ -176,7 +178,7 @@ type curlExchange struct {
 	bodyTrace  bool // body came from trace data records
 	bodyASCII  bool // ... of --trace-ascii, where LF prints as "."
 	exit       string
-	tunnel     *tunnelInfo
+	tunnel     *curlTunnel
 	serverAuth string
 	badHeader  bool // one error per block for header lines without a colon
 	tooMany    bool
@@ -201,7 +203,7 @@ type curlReader struct {
 	cont      *strings.Builder
 	contLine  int
 	contOff   int64
-	trace     *traceRecord
+	trace     *curlTraceRecord
 	line      int
 	off       int64
 
@@ -211,9 +213,9 @@ type curlReader struct {
 	phase       curlPhase
 	cur         *curlExchange
 	last        *curlExchange
-	conn        connHints
+	conn        curlConnHints
 	nextURL     string
-	tunnel      *tunnelInfo
+	tunnel      *curlTunnel
 	proxyAuth   string
 	serverAuth  string
 	newTransfer bool
@@ -313,7 +315,7 @@ func (r *curlReader) physical(s string, num int, off int64) {
 	if trail > 0 && r.crlfAll {
 		trail-- // a Windows re-save of a capture: one CR is the line ending
 	}
-	s, ok := stripMeter(s)
+	s, ok := curlStripMeter(s)
 	if !ok {
 		return
 	}
@@ -331,14 +333,14 @@ func (r *curlReader) physical(s string, num int, off int64) {
 		return
 	}
 	if r.trace != nil {
-		if offs := dumpOffset(s); offs != "" {
+		if offs := curlDumpOffset(s); offs != "" {
 			r.trace.add(offs, strings.TrimPrefix(s[len(offs)+1:], " "))
 			return
 		}
 		r.finishTrace()
 	}
-	s, _ = stripTracePrefix(s)
-	kind, text := classify(s)
+	s, _ = curlStripTracePrefix(s)
+	kind, text := curlClassify(s)
 	if kind == lkInfo {
 		r.sawInfoEq = r.sawInfoEq || strings.HasPrefix(s, "==")
 		r.sawInfoStar = r.sawInfoStar || s[0] == '*'
@@ -362,7 +364,7 @@ func (r *curlReader) lineEnding(off int64) {
 func (r *curlReader) dedent(s string) (string, bool) {
 	ws := len(s) - len(strings.TrimLeft(s, " \t"))
 	rest := s[ws:]
-	if !r.indentSet && (hasMarker(rest) || isCommand(rest)) {
+	if !r.indentSet && (curlHasMarker(rest) || curlIsCommand(rest)) {
 		r.indent, r.indentSet = ws, true
 	}
 	if r.indent == 0 || rest == "" {
@@ -372,7 +374,7 @@ func (r *curlReader) dedent(s string) (string, bool) {
 		return s, true
 	}
 	if ws < r.indent {
-		if hasMarker(rest) || isCommand(rest) {
+		if curlHasMarker(rest) || curlIsCommand(rest) {
 			return rest, true
 		}
 		r.finishTrace()
@@ -400,10 +402,10 @@ func (r *curlReader) dispatch(kind curlLineKind, text string, trail int) {
 		r.curlError(text)
 	case lkTraceHead:
 		m := reTraceHead.FindStringSubmatch(text)
-		r.trace = newTraceRecord(m, r.line, r.off, r.opts.MaxBody+64<<10)
+		r.trace = newCurlTraceRecord(m, r.line, r.off, r.opts.MaxBody+64<<10)
 		r.sawTrace = true
 	default:
-		if isCommand(text) {
+		if curlIsCommand(text) {
 			r.commandLine(text)
 			return
 		}

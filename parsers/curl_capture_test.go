@@ -40,7 +40,7 @@ import (
 
 var curlCapture = flag.Bool("curl-capture", false, "record testdata/curl/real-*.txt with the local curl")
 
-type captureEnv struct {
+type curlCaptureEnv struct {
 	dir, curlHome, ca string
 	proxyHome         string // a .curlrc without connect-to: the proxy resolves names
 	tlsPort, h2cPort  string
@@ -55,7 +55,7 @@ func TestCaptureCurl(t *testing.T) {
 	if _, err := exec.LookPath("curl"); err != nil {
 		t.Skip("no curl binary")
 	}
-	env := startCaptureServers(t)
+	env := startCurlCaptureServers(t)
 	exp, val := env.tokens["EXPIRED_JWT"], env.tokens["VALID_JWT"]
 	skLive := "sk_live_51EXAMPLEz9y8x7w6v5u4t3s2r1q0pOnMlKjIhGf3kWd"
 	proxy := "http://127.0.0.1:" + env.proxyPort
@@ -90,12 +90,12 @@ func TestCaptureCurl(t *testing.T) {
 		if c.prompt {
 			out = append([]byte("$ "+c.cmd+"\n"), out...)
 		}
-		writeCapture(t, c.name, out)
+		writeCurlCapture(t, c.name, out)
 	}
-	writeCapture(t, "real-libcurl-verbose_python", env.libcurlVerbose(t, val))
+	writeCurlCapture(t, "real-libcurl-verbose_python", env.libcurlVerbose(t, val))
 }
 
-func writeCapture(t *testing.T, name string, b []byte) {
+func writeCurlCapture(t *testing.T, name string, b []byte) {
 	t.Helper()
 	if err := os.WriteFile(filepath.Join("testdata", "curl", name+".txt"), b, 0o644); err != nil {
 		t.Fatal(err)
@@ -104,7 +104,7 @@ func writeCapture(t *testing.T, name string, b []byte) {
 }
 
 // run runs a shell command as "cmd > file 2>&1" would: curl sees a pipe.
-func (e *captureEnv) run(t *testing.T, cmd, curlHome string) []byte {
+func (e *curlCaptureEnv) run(t *testing.T, cmd, curlHome string) []byte {
 	t.Helper()
 	c := exec.Command("bash", "-c", cmd)
 	c.Dir = e.dir
@@ -117,7 +117,7 @@ func (e *captureEnv) run(t *testing.T, cmd, curlHome string) []byte {
 
 // libcurlVerbose runs libcurl with CURLOPT_VERBOSE and no debug callback,
 // as PHP and other embedders do: only the first request line gets "> ".
-func (e *captureEnv) libcurlVerbose(t *testing.T, token string) []byte {
+func (e *curlCaptureEnv) libcurlVerbose(t *testing.T, token string) []byte {
 	script := fmt.Sprintf(`
 import ctypes
 c = ctypes.CDLL("libcurl.so.4")
@@ -147,16 +147,16 @@ c.curl_easy_perform(h)
 	return buf.Bytes()
 }
 
-func startCaptureServers(t *testing.T) *captureEnv {
+func startCurlCaptureServers(t *testing.T) *curlCaptureEnv {
 	t.Helper()
 	dir := t.TempDir()
-	e := &captureEnv{dir: dir, curlHome: filepath.Join(dir, "curlhome"), tokens: readTokens(t)}
-	caPEM, cert := testCerts(t)
+	e := &curlCaptureEnv{dir: dir, curlHome: filepath.Join(dir, "curlhome"), tokens: curlReadTokens(t)}
+	caPEM, cert := curlTestCerts(t)
 	e.ca = filepath.Join(dir, "ca.pem")
 	if err := os.WriteFile(e.ca, caPEM, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	h := captureHandler(e.tokens)
+	h := curlCaptureHandler(e.tokens)
 
 	ts := httptest.NewUnstartedServer(h)
 	ts.EnableHTTP2 = true
@@ -179,7 +179,7 @@ func startCaptureServers(t *testing.T) *captureEnv {
 		targets[name+":443"] = "127.0.0.1:" + e.tlsPort
 		targets[name+":80"] = "127.0.0.1:" + e.h2cPort
 	}
-	ps := httptest.NewServer(captureProxy(targets))
+	ps := httptest.NewServer(curlCaptureProxy(targets))
 	t.Cleanup(ps.Close)
 	_, e.proxyPort, _ = net.SplitHostPort(ps.Listener.Addr().String())
 
@@ -207,7 +207,7 @@ func startCaptureServers(t *testing.T) *captureEnv {
 	return e
 }
 
-func readTokens(t *testing.T) map[string]string {
+func curlReadTokens(t *testing.T) map[string]string {
 	f, err := os.Open(filepath.Join("testdata", "curl", "test-tokens.env"))
 	if err != nil {
 		t.Fatal(err)
@@ -223,8 +223,8 @@ func readTokens(t *testing.T) map[string]string {
 	return m
 }
 
-// testCerts makes a throwaway CA and a leaf for the corpus host names.
-func testCerts(t *testing.T) ([]byte, tls.Certificate) {
+// curlTestCerts makes a throwaway CA and a leaf for the corpus host names.
+func curlTestCerts(t *testing.T) ([]byte, tls.Certificate) {
 	caKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	ca := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "Example Test CA"},
 		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour), IsCA: true,
@@ -248,8 +248,8 @@ func testCerts(t *testing.T) ([]byte, tls.Certificate) {
 		tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
 }
 
-// captureHandler is a small fake API with the corpus server's behaviour.
-func captureHandler(tokens map[string]string) http.Handler {
+// curlCaptureHandler is a small fake API with the corpus server's behaviour.
+func curlCaptureHandler(tokens map[string]string) http.Handler {
 	writeJSON := func(w http.ResponseWriter, code int, v any) {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(code)
@@ -311,9 +311,9 @@ func captureHandler(tokens map[string]string) http.Handler {
 	})
 }
 
-// captureProxy is a forward proxy (absolute-form requests and CONNECT) that
+// curlCaptureProxy is a forward proxy (absolute-form requests and CONNECT) that
 // wants Basic proxyuser:proxy-pass and maps the corpus names to loopback.
-func captureProxy(targets map[string]string) http.Handler {
+func curlCaptureProxy(targets map[string]string) http.Handler {
 	want := "Basic " + base64.StdEncoding.EncodeToString([]byte("proxyuser:proxy-pass"))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Header.Get("Proxy-Authorization") != want {
@@ -410,22 +410,22 @@ func TestDeriveCurl(t *testing.T) {
 		post = append(post, "    "+l)
 	}
 	post = append(post, "", "What am I doing wrong?")
-	writeCapture(t, "derived-indented-crlf-post_curl8", join(post, "\r\n"))
+	writeCurlCapture(t, "derived-indented-crlf-post_curl8", join(post, "\r\n"))
 
 	// A GitHub issue: a fenced block between prose.
 	issue := []string{"### Steps to reproduce", "", "```console"}
 	issue = append(issue, read("h1-redirect-L-basic-dropped_curl7.txt")...)
 	issue = append(issue, "```", "", "The second request has no Authorization header.")
-	writeCapture(t, "derived-fenced-issue_curl7", join(issue, "\n"))
+	writeCurlCapture(t, "derived-fenced-issue_curl7", join(issue, "\n"))
 
 	// cmd.exe: a Windows prompt instead of "$ ", CRLF throughout.
 	win := read("h1-expired-jwt_curl7.txt")
 	win[0] = `C:\Users\dev>` + strings.TrimPrefix(win[0], "$ ")
-	writeCapture(t, "derived-windows-prompt-crlf_curl7", join(win, "\r\n"))
+	writeCurlCapture(t, "derived-windows-prompt-crlf_curl7", join(win, "\r\n"))
 
 	// A pipe capture re-saved with CRLF: "> " lines end in CR CR LF.
 	pipe := read("real-v-pipe-h1_curl7.txt")
-	writeCapture(t, "derived-pipe-resaved-crlf_curl7", join(pipe, "\r\n"))
+	writeCurlCapture(t, "derived-pipe-resaved-crlf_curl7", join(pipe, "\r\n"))
 
 	// A command written over several lines with "\" continuations.
 	multi := read("h2-two-urls-reuse_curl8.txt")
@@ -434,5 +434,5 @@ func TestDeriveCurl(t *testing.T) {
 	j := strings.Index(cmd, `" https://`)
 	k := strings.LastIndex(cmd, " https://")
 	lines := []string{cmd[:i] + ` \`, "  " + cmd[i+1:j+1] + ` \`, "  " + cmd[j+2:k] + ` \`, "  " + cmd[k+1:]}
-	writeCapture(t, "derived-continued-command_curl8", join(append(lines, multi[1:]...), "\n"))
+	writeCurlCapture(t, "derived-continued-command_curl8", join(append(lines, multi[1:]...), "\n"))
 }

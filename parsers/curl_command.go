@@ -52,15 +52,15 @@ type CurlCommand struct {
 // curlCommandRaw holds the arguments as typed, for rebuilding requests.
 type curlCommandRaw struct {
 	urls     []string
-	headers  []rawHeader // -H in order; a nil-value entry removes a header
-	user     string      // -u, "" when not given
+	headers  []curlRawHeader // -H in order; a nil-value entry removes a header
+	user     string          // -u, "" when not given
 	bearer   string
 	cookie   string
 	agent    string
 	referer  string
 	data     []string // -d pieces, joined with &
 	json     []string // --json pieces, concatenated
-	form     []formPart
+	form     []curlFormPart
 	urlQuery []string // --url-query pieces
 	upload   bool     // -T
 	writeOut string   // -w
@@ -68,12 +68,12 @@ type curlCommandRaw struct {
 	built    bool
 }
 
-type rawHeader struct {
+type curlRawHeader struct {
 	name  string
 	value *string
 }
 
-type formPart struct {
+type curlFormPart struct {
 	name, value string
 	file        bool // name=@file or name=<file
 }
@@ -88,7 +88,7 @@ func (c *CurlCommand) HeaderNames() []string {
 	var out []string
 	seen := map[string]bool{}
 	add := func(n string) {
-		if k := strings.ToLower(n); !seen[k] && isPlainHeaderName(n) {
+		if k := strings.ToLower(n); !seen[k] && curlPlainHeaderName(n) {
 			seen[k] = true
 			out = append(out, n)
 		}
@@ -109,10 +109,10 @@ func (c *CurlCommand) HeaderNames() []string {
 	return out
 }
 
-// isPlainHeaderName accepts what header names look like (letters, digits,
+// curlPlainHeaderName accepts what header names look like (letters, digits,
 // '-'), so a credential typed where a name belongs ("-H 'sk_live_…: x'",
 // "-H 'Bearer abc: x'") never reaches Extras.
-func isPlainHeaderName(n string) bool {
+func curlPlainHeaderName(n string) bool {
 	if n == "" || len(n) > 40 {
 		return false
 	}
@@ -151,16 +151,16 @@ func (c *CurlCommand) writeOutStatus() bool {
 	return w == "%{http_code}" || w == "%{response_code}"
 }
 
-// errNotCurl says a line is not a curl command with at least one URL.
-var errNotCurl = errors.New("not a curl command line with a URL")
+// errNotCurlCommand says a line is not a curl command with at least one URL.
+var errNotCurlCommand = errors.New("not a curl command line with a URL")
 
 // reCurlPrompt finds a curl invocation at the start of a line, after an
 // optional shell prompt: "$ ", "% ", "# ", "user@host:~$ ", "[me@box src]$ ",
 // "(venv) me@box:~$ ", "PS C:\> ", "C:\Users\me>".
 var reCurlPrompt = regexp.MustCompile(`^(?:\([^)\n]{0,50}\) )?(?:(?:PS [^>]{0,200}>|\[[^\]\n]{0,100}\][$%#]|[\w.@~:/\\()\[\]+-]{0,200}[$%#>])[ \t]*)?(?:sudo[ \t]+)?(curl(?:\.exe)?)(?:[ \t]|$)`)
 
-// isCommand reports a line that invokes curl with at least a word after it.
-func isCommand(line string) bool {
+// curlIsCommand reports a line that invokes curl with at least a word after it.
+func curlIsCommand(line string) bool {
 	return strings.Contains(line, "curl") && curlCommandStart(line) >= 0
 }
 
@@ -176,7 +176,7 @@ func curlCommandStart(line string) int {
 
 // ParseCurlCommand reads a curl command line (the text from "curl" on, or a
 // whole prompt line; continuation lines already joined). It returns
-// errNotCurl-wrapped errors for text that is not a curl command with a URL.
+// errNotCurlCommand-wrapped errors for text that is not a curl command with a URL.
 func ParseCurlCommand(line string, o Options) (*CurlCommand, error) {
 	c, err := parseCurlCommand(line, o)
 	if err != nil {
@@ -193,16 +193,16 @@ func parseCurlCommand(line string, o Options) (*CurlCommand, error) {
 	o = o.withDefaults()
 	start := curlCommandStart(line)
 	if start < 0 {
-		return nil, errNotCurl
+		return nil, errNotCurlCommand
 	}
-	args := shellSplit(line[start:])
+	args := curlShellSplit(line[start:])
 	if len(args) == 0 {
-		return nil, errNotCurl
+		return nil, errNotCurlCommand
 	}
 	c := &CurlCommand{raw: &curlCommandRaw{}}
 	c.parseArgs(args[1:])
 	if len(c.raw.urls) == 0 {
-		return nil, errNotCurl
+		return nil, errNotCurlCommand
 	}
 	c.finish(o)
 	return c, nil
@@ -238,8 +238,8 @@ func init() {
 	}
 }
 
-// shortToLong maps the short options this reader cares about.
-var shortToLong = map[byte]string{
+// curlShortToLong maps the short options this reader cares about.
+var curlShortToLong = map[byte]string{
 	'A': "user-agent", 'b': "cookie", 'd': "data", 'D': "dump-header", 'e': "referer", 'F': "form",
 	'H': "header", 'u': "user", 'U': "proxy-user", 'w': "write-out", 'x': "proxy", 'X': "request",
 	'T': "upload-file", 'o': "output",
@@ -278,10 +278,10 @@ func (c *CurlCommand) parseArgs(args []string) {
 					if val == "" {
 						val, ok = next()
 					}
-					c.option(shortName(ch), val, ok)
+					c.option(curlShortName(ch), val, ok)
 					break
 				}
-				c.option(shortName(ch), "", false)
+				c.option(curlShortName(ch), "", false)
 			}
 		default:
 			c.addURL(a)
@@ -289,8 +289,8 @@ func (c *CurlCommand) parseArgs(args []string) {
 	}
 }
 
-func shortName(ch byte) string {
-	if n, ok := shortToLong[ch]; ok {
+func curlShortName(ch byte) string {
+	if n, ok := curlShortToLong[ch]; ok {
 		return n
 	}
 	return "-" + string(ch)
@@ -306,7 +306,7 @@ func (c *CurlCommand) option(name, val string, hasVal bool) {
 		}
 	case "header":
 		if hasVal && !strings.HasPrefix(val, "@") {
-			r.headers = append(r.headers, parseHeaderArg(val))
+			r.headers = append(r.headers, curlHeaderArg(val))
 		}
 	case "data", "data-ascii", "data-binary":
 		c.HasBody = true
@@ -321,7 +321,7 @@ func (c *CurlCommand) option(name, val string, hasVal bool) {
 	case "data-urlencode":
 		c.HasBody = true
 		if hasVal {
-			if d, ok := urlencodeData(val); ok {
+			if d, ok := curlURLEncodeData(val); ok {
 				r.data = append(r.data, d)
 			}
 		}
@@ -333,7 +333,7 @@ func (c *CurlCommand) option(name, val string, hasVal bool) {
 	case "form", "form-string":
 		c.HasBody = true
 		if hasVal {
-			r.form = append(r.form, parseFormArg(val, name == "form-string"))
+			r.form = append(r.form, curlFormArg(val, name == "form-string"))
 		}
 	case "url-query":
 		if hasVal && !strings.HasPrefix(val, "@") {
@@ -389,35 +389,35 @@ func (c *CurlCommand) option(name, val string, hasVal bool) {
 	}
 }
 
-// parseHeaderArg reads -H "Name: value". "Name:" removes a header curl would
+// curlHeaderArg reads -H "Name: value". "Name:" removes a header curl would
 // send; "Name;" sends it empty.
-func parseHeaderArg(v string) rawHeader {
+func curlHeaderArg(v string) curlRawHeader {
 	if i := strings.IndexAny(v, ":;"); i > 0 {
 		name := strings.TrimSpace(v[:i])
 		val := strings.TrimLeft(v[i+1:], " \t")
 		if v[i] == ';' {
 			if strings.TrimSpace(val) == "" {
 				val = ""
-				return rawHeader{name: name, value: &val}
+				return curlRawHeader{name: name, value: &val}
 			}
 			// A ';' inside a value is not the empty-header form.
 			j := strings.IndexByte(v, ':')
 			if j < 0 {
-				return rawHeader{name: strings.TrimSpace(v)}
+				return curlRawHeader{name: strings.TrimSpace(v)}
 			}
 			name, val = strings.TrimSpace(v[:j]), strings.TrimLeft(v[j+1:], " \t")
 		}
 		if strings.TrimSpace(val) == "" {
-			return rawHeader{name: name} // removal
+			return curlRawHeader{name: name} // removal
 		}
-		return rawHeader{name: name, value: &val}
+		return curlRawHeader{name: name, value: &val}
 	}
-	return rawHeader{name: strings.TrimSpace(v)}
+	return curlRawHeader{name: strings.TrimSpace(v)}
 }
 
-// urlencodeData applies --data-urlencode's forms: "content", "=content",
+// curlURLEncodeData applies --data-urlencode's forms: "content", "=content",
 // "name=content"; "@file" and "name@file" read files and are skipped.
-func urlencodeData(v string) (string, bool) {
+func curlURLEncodeData(v string) (string, bool) {
 	eq := strings.IndexByte(v, '=')
 	at := strings.IndexByte(v, '@')
 	if at >= 0 && (eq < 0 || at < eq) {
@@ -432,9 +432,9 @@ func urlencodeData(v string) (string, bool) {
 	return v[:eq] + "=" + url.QueryEscape(v[eq+1:]), true
 }
 
-func parseFormArg(v string, literal bool) formPart {
+func curlFormArg(v string, literal bool) curlFormPart {
 	name, val, _ := strings.Cut(v, "=")
-	p := formPart{name: name, value: val}
+	p := curlFormPart{name: name, value: val}
 	if !literal && (strings.HasPrefix(val, "@") || strings.HasPrefix(val, "<")) {
 		p.file, p.value = true, ""
 	}
@@ -445,7 +445,7 @@ func parseFormArg(v string, literal bool) formPart {
 // means http (curl guesses ftp only for ftp.* hosts).
 func (c *CurlCommand) addURL(u string) {
 	u = strings.TrimSpace(u)
-	if !looksLikeURL(u) {
+	if !curlLooksLikeURL(u) {
 		return
 	}
 	if !strings.Contains(u, "://") {
@@ -458,9 +458,9 @@ func (c *CurlCommand) addURL(u string) {
 	c.raw.urls = append(c.raw.urls, u)
 }
 
-// looksLikeURL accepts an explicit scheme, or a host with a dot, a port or
+// curlLooksLikeURL accepts an explicit scheme, or a host with a dot, a port or
 // localhost, so prose words after "curl" are not taken as URLs.
-func looksLikeURL(u string) bool {
+func curlLooksLikeURL(u string) bool {
 	if u == "" || strings.ContainsAny(u, " \t\n") {
 		return false
 	}
@@ -505,7 +505,7 @@ func (c *CurlCommand) finish(o Options) {
 			extra = r.urlQuery
 		}
 		for i, u := range r.urls {
-			r.urls[i] = appendQuery(u, strings.Join(extra, "&"))
+			r.urls[i] = curlAppendQuery(u, strings.Join(extra, "&"))
 		}
 	}
 	for _, u := range r.urls {
@@ -541,8 +541,8 @@ func (c *CurlCommand) build() {
 	}
 }
 
-// appendQuery adds a query to a raw URL, before any fragment.
-func appendQuery(u, q string) string {
+// curlAppendQuery adds a query to a raw URL, before any fragment.
+func curlAppendQuery(u, q string) string {
 	if q == "" {
 		return u
 	}
@@ -606,8 +606,8 @@ func (c *CurlCommand) commandHeaders(i int) Headers {
 	return hs
 }
 
-// multipartBoundary is fixed so a rebuilt -F body is reproducible.
-const multipartBoundary = "------------------------authtriagecurlF"
+// curlMultipartBoundary is fixed so a rebuilt -F body is reproducible.
+const curlMultipartBoundary = "------------------------authtriagecurlF"
 
 // body builds the request body the data flags describe.
 func (c *CurlCommand) body(o Options) Body {
@@ -620,7 +620,7 @@ func (c *CurlCommand) body(o Options) Body {
 	case len(r.form) > 0:
 		var buf bytes.Buffer
 		w := multipart.NewWriter(&buf)
-		_ = w.SetBoundary(multipartBoundary)
+		_ = w.SetBoundary(curlMultipartBoundary)
 		for _, p := range r.form {
 			if p.file {
 				_, _ = w.CreateFormFile(p.name, "file")
@@ -658,11 +658,11 @@ func (c *CurlCommand) contentType() string {
 	return ""
 }
 
-// shellSplit splits a command line into words the way a POSIX shell would
+// curlShellSplit splits a command line into words the way a POSIX shell would
 // (quotes, backslash escapes, $'...'), stopping at an unquoted pipe, ';',
 // '&' or redirection, and tolerating cmd.exe double quotes. Unbalanced
 // quotes end the last word at the end of the text.
-func shellSplit(s string) []string {
+func curlShellSplit(s string) []string {
 	var words []string
 	var cur strings.Builder
 	inWord := false
@@ -698,10 +698,10 @@ func shellSplit(s string) []string {
 			i += j + 1
 		case ch == '$' && i+1 < len(s) && s[i+1] == '\'':
 			inWord = true
-			i = ansiCQuote(s, i+2, &cur)
+			i = curlANSICQuote(s, i+2, &cur)
 		case ch == '"':
 			inWord = true
-			i = doubleQuote(s, i+1, &cur)
+			i = curlDoubleQuote(s, i+1, &cur)
 		case (ch == '|' || ch == ';' || ch == '&') && !inWord:
 			flush()
 			return words
@@ -736,9 +736,9 @@ func shellSplit(s string) []string {
 	return words
 }
 
-// doubleQuote copies a "..." word body from s[i:] and returns the index of
+// curlDoubleQuote copies a "..." word body from s[i:] and returns the index of
 // the closing quote (or the end).
-func doubleQuote(s string, i int, cur *strings.Builder) int {
+func curlDoubleQuote(s string, i int, cur *strings.Builder) int {
 	for ; i < len(s); i++ {
 		switch s[i] {
 		case '"':
@@ -759,9 +759,9 @@ func doubleQuote(s string, i int, cur *strings.Builder) int {
 	return len(s)
 }
 
-// ansiCQuote copies a $'...' body with its escapes and returns the index of
+// curlANSICQuote copies a $'...' body with its escapes and returns the index of
 // the closing quote.
-func ansiCQuote(s string, i int, cur *strings.Builder) int {
+func curlANSICQuote(s string, i int, cur *strings.Builder) int {
 	for ; i < len(s); i++ {
 		switch s[i] {
 		case '\'':

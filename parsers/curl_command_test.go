@@ -106,7 +106,7 @@ func TestParseCurlCommand(t *testing.T) {
 			}
 			var urls []string
 			for _, u := range cmd.URLs {
-				urls = append(urls, fpless(u.String()))
+				urls = append(urls, curlFPless(u.String()))
 			}
 			if !reflect.DeepEqual(urls, c.urls) {
 				t.Errorf("urls %q, want %q", urls, c.urls)
@@ -136,8 +136,8 @@ func TestParseCurlCommand(t *testing.T) {
 	}
 }
 
-// fpless replaces the fingerprint in a display form, which depends on the key.
-func fpless(s string) string {
+// curlFPless replaces the fingerprint in a display form, which depends on the key.
+func curlFPless(s string) string {
 	if i := strings.Index(s, " #"); i >= 0 && len(s) >= i+14 {
 		return s[:i+2] + "FP" + s[i+14:]
 	}
@@ -146,8 +146,8 @@ func fpless(s string) string {
 
 func TestParseCurlCommandRejects(t *testing.T) {
 	for _, line := range []string{"", "curl is great", "curl", "# curl --help", "echo curl https://x.example.com", "curly https://x.example.com"} {
-		if _, err := ParseCurlCommand(line, Options{}); !errors.Is(err, errNotCurl) {
-			t.Errorf("%q: got %v, want errNotCurl", line, err)
+		if _, err := ParseCurlCommand(line, Options{}); !errors.Is(err, errNotCurlCommand) {
+			t.Errorf("%q: got %v, want errNotCurlCommand", line, err)
 		}
 	}
 }
@@ -164,7 +164,7 @@ func TestShellSplit(t *testing.T) {
 		`curl $'a\tb' "unterminated`:          {"curl", "a\tb", "unterminated"},
 		"curl -H 'x' \\\n  https://h.example": {"curl", "-H", "x", "https://h.example"},
 	} {
-		if got := shellSplit(in); !reflect.DeepEqual(got, want) {
+		if got := curlShellSplit(in); !reflect.DeepEqual(got, want) {
 			t.Errorf("%q: got %q, want %q", in, got, want)
 		}
 	}

@@ -25,23 +25,23 @@ var (
 	reCurlVersion = regexp.MustCompile(`\bcurl/(\d+)\.\d+`)
 )
 
-// splitHeader splits "Name: value"; ok is false when there is no valid name.
-func splitHeader(s string) (name, value string, ok bool) {
+// curlSplitHeader splits "Name: value"; ok is false when there is no valid name.
+func curlSplitHeader(s string) (name, value string, ok bool) {
 	i := strings.IndexByte(s, ':')
 	if i <= 0 {
 		return "", "", false
 	}
 	name = s[:i]
 	for j := 0; j < len(name); j++ {
-		if !isTokenChar(name[j]) {
+		if !curlTokenChar(name[j]) {
 			return "", "", false
 		}
 	}
 	return name, strings.TrimLeft(s[i+1:], " \t"), true
 }
 
-// isTokenChar is RFC 9110's tchar.
-func isTokenChar(c byte) bool {
+// curlTokenChar is RFC 9110's tchar.
+func curlTokenChar(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0
 }
 
@@ -51,7 +51,7 @@ func (r *curlReader) info(text string) {
 	t := strings.TrimLeft(text, " ")
 	switch {
 	case strings.HasPrefix(t, "Trying "):
-		r.conn = connHints{}
+		r.conn = curlConnHints{}
 		r.tunnel = nil
 		r.markNewTransfer()
 	case (strings.HasPrefix(t, "Connected to ") || strings.HasPrefix(t, "Established connection")) && reConnected.MatchString(t):
@@ -238,7 +238,7 @@ func (r *curlReader) reqHeader(text string) {
 		}
 		return
 	}
-	name, value, ok := splitHeader(text)
+	name, value, ok := curlSplitHeader(text)
 	if !ok {
 		if !c.badHeader {
 			c.badHeader = true
@@ -326,7 +326,7 @@ func (r *curlReader) orphan() *curlExchange {
 
 func (r *curlReader) openResponse(c *curlExchange, m []string, line string) {
 	code, _ := strconv.Atoi(m[2])
-	reason := plainReason(m[3])
+	reason := curlPlainReason(m[3])
 	c.resp = &curlResp{status: code, reason: reason, proto: m[1], line: line}
 	c.final = code >= 200
 	c.body.Reset()
@@ -334,10 +334,10 @@ func (r *curlReader) openResponse(c *curlExchange, m []string, line string) {
 	r.remember(line)
 }
 
-// plainReason keeps a reason phrase that reads like words ("Unauthorized",
+// curlPlainReason keeps a reason phrase that reads like words ("Unauthorized",
 // "Connection established"): a garbled line could put a token there, and
 // StatusText is shown as is.
-func plainReason(s string) string {
+func curlPlainReason(s string) string {
 	if len(s) > 100 {
 		return ""
 	}
@@ -385,7 +385,7 @@ func (r *curlReader) respHeader(t string) {
 		}
 		return
 	}
-	name, value, ok := splitHeader(t)
+	name, value, ok := curlSplitHeader(t)
 	if !ok {
 		if !c.badHeader {
 			c.badHeader = true
@@ -412,7 +412,7 @@ func (r *curlReader) endResponse() {
 }
 
 func (r *curlReader) endConnect(c *curlExchange) {
-	t := &tunnelInfo{auth: r.proxyAuth}
+	t := &curlTunnel{auth: r.proxyAuth}
 	if !strings.ContainsAny(c.target, "@/?#") {
 		t.target = c.target // host:port, nothing else
 	}
@@ -421,7 +421,7 @@ func (r *curlReader) endConnect(c *curlExchange) {
 	}
 	for _, h := range c.reqHeaders {
 		if strings.EqualFold(h.name, "Proxy-Authorization") {
-			if w, _, _ := strings.Cut(strings.TrimSpace(h.value), " "); w != "" && isSchemeWordShape(w) {
+			if w, _, _ := strings.Cut(strings.TrimSpace(h.value), " "); w != "" && curlSchemeWordShape(w) {
 				t.auth = w
 			}
 		}
@@ -436,9 +436,9 @@ func (r *curlReader) endConnect(c *curlExchange) {
 	r.phase = phIdle
 }
 
-// isSchemeWordShape accepts a short alphabetic word, so a credential written
+// curlSchemeWordShape accepts a short alphabetic word, so a credential written
 // without a scheme is never kept as "the scheme".
-func isSchemeWordShape(w string) bool {
+func curlSchemeWordShape(w string) bool {
 	if len(w) > 20 {
 		return false
 	}
@@ -518,7 +518,7 @@ func (r *curlReader) plain(text string) {
 			}
 			return
 		}
-		if _, _, ok := splitHeader(t); ok && !r.cur.connect || ok && r.cur.libcurl {
+		if _, _, ok := curlSplitHeader(t); ok && !r.cur.connect || ok && r.cur.libcurl {
 			r.cur.libcurl = true
 			r.reqHeader(text)
 		}
@@ -606,7 +606,7 @@ func (r *curlReader) bareHeader(t string) {
 	if len(c.resp.headers) >= maxCurlHeaders {
 		return
 	}
-	if name, value, ok := splitHeader(t); ok {
+	if name, value, ok := curlSplitHeader(t); ok {
 		c.resp.headers = append(c.resp.headers, curlHeader{name, value})
 	}
 }
@@ -622,7 +622,7 @@ func (r *curlReader) endBare() {
 	switch {
 	case strings.Contains(strings.ToLower(c.resp.reason), "connection established") && c.resp.status < 300:
 		// -i prints the proxy's CONNECT answer too: tunnel context.
-		r.tunnel = &tunnelInfo{status: strconv.Itoa(c.resp.status), auth: r.proxyAuth}
+		r.tunnel = &curlTunnel{status: strconv.Itoa(c.resp.status), auth: r.proxyAuth}
 		c.tunnel = r.tunnel
 		c.resp, c.final, c.bare = nil, false, false
 		r.phase = phAwait

@@ -43,9 +43,9 @@ var (
 	reFence     = regexp.MustCompile("^(```|~~~)[\\w+-]*\\s*$")
 )
 
-// hasMarker reports whether s starts with something only a curl transcript
+// curlHasMarker reports whether s starts with something only a curl transcript
 // has, so indentation can be learned from it.
-func hasMarker(s string) bool {
+func curlHasMarker(s string) bool {
 	switch {
 	case s == "*" || s == ">" || s == "<":
 		return true
@@ -59,10 +59,10 @@ func hasMarker(s string) bool {
 	return false
 }
 
-// stripMeter drops the progress meter from a line: everything up to the last
+// curlStripMeter drops the progress meter from a line: everything up to the last
 // CR (earlier meter updates), then a meter prefix glued to trace text. ok is
 // false when nothing but meter remains.
-func stripMeter(s string) (string, bool) {
+func curlStripMeter(s string) (string, bool) {
 	if i := strings.LastIndexByte(s, '\r'); i >= 0 {
 		s = s[i+1:]
 	}
@@ -84,9 +84,9 @@ func stripMeter(s string) (string, bool) {
 	return s, true
 }
 
-// stripTracePrefix removes --trace-time/--trace-ids prefixes, but only when
+// curlStripTracePrefix removes --trace-time/--trace-ids prefixes, but only when
 // a marker follows, so body text that starts with a time stays intact.
-func stripTracePrefix(s string) (string, bool) {
+func curlStripTracePrefix(s string) (string, bool) {
 	if s == "" || !(s[0] >= '0' && s[0] <= '9' || s[0] == '[') {
 		return s, false
 	}
@@ -95,14 +95,14 @@ func stripTracePrefix(s string) (string, bool) {
 		return s, false
 	}
 	rest := s[m[1]:]
-	if hasMarker(rest) {
+	if curlHasMarker(rest) {
 		return rest, true
 	}
 	return s, false
 }
 
-// classify splits a logical line into its kind and the text after the prefix.
-func classify(s string) (curlLineKind, string) {
+// curlClassify splits a logical line into its kind and the text after the prefix.
+func curlClassify(s string) (curlLineKind, string) {
 	switch {
 	case s == "":
 		return lkPlain, ""
@@ -135,9 +135,9 @@ func classify(s string) (curlLineKind, string) {
 	return lkPlain, s
 }
 
-// dumpOffset returns the offset field of a trace dump line ("01c0: …"),
+// curlDumpOffset returns the offset field of a trace dump line ("01c0: …"),
 // or "" when s is not one.
-func dumpOffset(s string) string {
+func curlDumpOffset(s string) string {
 	i := 0
 	for i < len(s) && i < 9 && (s[i] >= '0' && s[i] <= '9' || s[i] >= 'a' && s[i] <= 'f') {
 		i++
@@ -148,8 +148,8 @@ func dumpOffset(s string) string {
 	return s[:i]
 }
 
-// traceRecord collects the dump lines of one --trace/--trace-ascii record.
-type traceRecord struct {
+// curlTraceRecord collects the dump lines of one --trace/--trace-ascii record.
+type curlTraceRecord struct {
 	out, header bool // "=>" and "header" records
 	data        bool // "data" (not "SSL data")
 	size        int
@@ -167,17 +167,17 @@ type traceRecord struct {
 	bad      bool
 }
 
-func newTraceRecord(m []string, line int, off int64, max int) *traceRecord {
+func newCurlTraceRecord(m []string, line int, off int64, max int) *curlTraceRecord {
 	n, _ := strconv.Atoi(m[4])
-	return &traceRecord{out: m[1] == "=>", header: m[3] == "header", data: m[3] == "data",
+	return &curlTraceRecord{out: m[1] == "=>", header: m[3] == "header", data: m[3] == "data",
 		size: n, line: line, off: off, max: max}
 }
 
 // relevant is false for SSL records, whose bytes are encrypted noise.
-func (t *traceRecord) relevant() bool { return t.header || t.data }
+func (t *curlTraceRecord) relevant() bool { return t.header || t.data }
 
 // add takes one dump line "OFFS: payload".
-func (t *traceRecord) add(offs, payload string) {
+func (t *curlTraceRecord) add(offs, payload string) {
 	if !t.relevant() || t.over || t.bad {
 		return
 	}
@@ -188,12 +188,12 @@ func (t *traceRecord) add(offs, payload string) {
 	}
 	if t.hex == 0 {
 		t.hex = -1
-		if isHexDump(payload) {
+		if curlIsHexDump(payload) {
 			t.hex = 1
 		}
 	}
 	if t.hex == 1 {
-		b, ok := decodeHexDump(payload)
+		b, ok := curlDecodeHexDump(payload)
 		if !ok {
 			t.bad = true
 			return
@@ -210,13 +210,13 @@ func (t *traceRecord) add(offs, payload string) {
 
 // asciiGap restores the CRLF that --trace-ascii does not print: when the next
 // offset is past this line's text, a line break stood between them.
-func (t *traceRecord) asciiGap(next int) {
+func (t *curlTraceRecord) asciiGap(next int) {
 	if next != t.lastOff+t.lastLen {
 		t.append([]byte("\r\n"))
 	}
 }
 
-func (t *traceRecord) append(b []byte) {
+func (t *curlTraceRecord) append(b []byte) {
 	if len(t.buf)+len(b) > t.max {
 		t.over = true
 		return
@@ -225,24 +225,24 @@ func (t *traceRecord) append(b []byte) {
 }
 
 // bytes returns the record's reconstructed bytes.
-func (t *traceRecord) bytes() []byte {
+func (t *curlTraceRecord) bytes() []byte {
 	if t.hex == -1 && t.haveLast && t.size >= t.lastOff+t.lastLen+2 {
 		t.append([]byte("\r\n"))
 	}
 	return t.buf
 }
 
-// isHexDump reports a --trace (hex) dump line: 16 columns of "hh " padded to
+// curlIsHexDump reports a --trace (hex) dump line: 16 columns of "hh " padded to
 // 48 characters, then exactly as many ASCII characters as bytes.
-func isHexDump(p string) bool {
+func curlIsHexDump(p string) bool {
 	if len(p) < 49 {
 		return false
 	}
-	_, ok := decodeHexDump(p)
+	_, ok := curlDecodeHexDump(p)
 	return ok
 }
 
-func decodeHexDump(p string) ([]byte, bool) {
+func curlDecodeHexDump(p string) ([]byte, bool) {
 	if len(p) < 48 {
 		return nil, false
 	}

@@ -27,9 +27,9 @@ func (r *curlReader) newReconstructed() *curlExchange {
 		c.transfer, c.hop, c.base = last.transfer, last.hop+1, r.nextURL
 		r.nextURL = ""
 	case last != nil && last.reconstructed && r.cmd.Location && last.final && last.resp != nil &&
-		isRedirect(last.resp.status) && location(last.resp) != "":
+		curlIsRedirect(last.resp.status) && curlLocation(last.resp) != "":
 		c.transfer, c.hop = last.transfer, last.hop+1
-		c.base = resolveRef(last.base, location(last.resp))
+		c.base = curlResolveRef(last.base, curlLocation(last.resp))
 	case r.transfers < len(r.cmd.raw.urls):
 		r.transfers++
 		c.transfer, c.hop, c.base = r.transfers, 1, r.cmd.raw.urls[r.transfers-1]
@@ -38,14 +38,14 @@ func (r *curlReader) newReconstructed() *curlExchange {
 	}
 	c.method = r.cmd.Method
 	if c.hop > 1 && last != nil {
-		c.method = redirectMethod(r.cmd, last.method, last.resp)
+		c.method = curlRedirectMethod(r.cmd, last.method, last.resp)
 	}
 	r.cur = c
 	r.newTransfer = false
 	return c
 }
 
-func isRedirect(status int) bool {
+func curlIsRedirect(status int) bool {
 	switch status {
 	case 301, 302, 303, 307, 308:
 		return true
@@ -53,7 +53,7 @@ func isRedirect(status int) bool {
 	return false
 }
 
-func location(p *curlResp) string {
+func curlLocation(p *curlResp) string {
 	for _, h := range p.headers {
 		if strings.EqualFold(h.name, "Location") {
 			return h.value
@@ -62,8 +62,8 @@ func location(p *curlResp) string {
 	return ""
 }
 
-// resolveRef resolves a Location against the URL it answered.
-func resolveRef(base, ref string) string {
+// curlResolveRef resolves a Location against the URL it answered.
+func curlResolveRef(base, ref string) string {
 	b, err := url.Parse(base)
 	if err != nil {
 		return ref
@@ -75,9 +75,9 @@ func resolveRef(base, ref string) string {
 	return u.String()
 }
 
-// redirectMethod is the method curl uses after a redirect: -X sticks; 303
+// curlRedirectMethod is the method curl uses after a redirect: -X sticks; 303
 // and (for POST) 301/302 switch to GET.
-func redirectMethod(c *CurlCommand, prev string, p *curlResp) string {
+func curlRedirectMethod(c *CurlCommand, prev string, p *curlResp) string {
 	if c.ExplicitMethod != "" || p == nil {
 		return prev
 	}
@@ -136,13 +136,13 @@ func (r *curlReader) rawExchangeURL(c *curlExchange) URL {
 	if !strings.HasPrefix(target, "/") {
 		target = "/" + strings.TrimPrefix(target, "*")
 	}
-	authority := headerValue(c.reqHeaders, "Host")
+	authority := curlHeaderValue(c.reqHeaders, "Host")
 	if authority == "" {
 		authority = c.hints.authority
 	}
 	scheme := ""
 	userinfo := ""
-	if b, err := url.Parse(c.base); err == nil && c.base != "" && (authority == "" || sameHostname(b.Host, authority)) {
+	if b, err := url.Parse(c.base); err == nil && c.base != "" && (authority == "" || curlSameHostname(b.Host, authority)) {
 		scheme = b.Scheme
 		if b.User != nil {
 			userinfo = b.User.String() + "@"
@@ -174,11 +174,11 @@ func (r *curlReader) rawExchangeURL(c *curlExchange) URL {
 	return ParseURL(scheme + "://" + userinfo + authority + target)
 }
 
-func sameHostname(a, b string) bool {
+func curlSameHostname(a, b string) bool {
 	return (URL{Host: a}).Hostname() == (URL{Host: b}).Hostname()
 }
 
-func headerValue(hs []curlHeader, name string) string {
+func curlHeaderValue(hs []curlHeader, name string) string {
 	for _, h := range hs {
 		if strings.EqualFold(h.name, name) {
 			return strings.TrimSpace(h.value)
@@ -271,38 +271,38 @@ func (r *curlReader) response(c *curlExchange) *Response {
 	for _, h := range p.headers {
 		resp.Headers = append(resp.Headers, NewHeader(h.name, h.value))
 	}
-	resp.RedirectURL = location(p)
-	if d := headerValue(p.headers, "Date"); d != "" {
+	resp.RedirectURL = curlLocation(p)
+	if d := curlHeaderValue(p.headers, "Date"); d != "" {
 		if t, err := http.ParseTime(d); err == nil {
 			resp.Date = t.UTC()
 		}
 	}
 	text := strings.TrimRight(c.body.String(), "\r\n")
-	ct := headerValue(p.headers, "Content-Type")
+	ct := curlHeaderValue(p.headers, "Content-Type")
 	if c.bodyASCII {
-		text = fixTraceASCIIJSON(ct, text)
+		text = curlFixASCIIJSON(ct, text)
 	}
 	resp.Body = Body{MimeType: ct, Text: text, Truncated: c.bodyOver, Size: -1}
-	if n, err := strconv.ParseInt(headerValue(p.headers, "Content-Length"), 10, 64); err == nil {
+	if n, err := strconv.ParseInt(curlHeaderValue(p.headers, "Content-Length"), 10, 64); err == nil {
 		resp.Body.Size = n
 	} else if text != "" {
 		resp.Body.Size = int64(len(text))
 	}
-	if ctSaysFields(ct) {
+	if curlFieldsType(ct) {
 		resp.Body.Fields = ParseBodyFields(ct, text, r.opts)
 	}
 	return resp
 }
 
-// ctSaysFields: only JSON and form bodies are parsed into fields.
-func ctSaysFields(ct string) bool {
+// curlFieldsType: only JSON and form bodies are parsed into fields.
+func curlFieldsType(ct string) bool {
 	ct = strings.ToLower(ct)
 	return strings.Contains(ct, "json") || strings.Contains(ct, "x-www-form-urlencoded") || strings.Contains(ct, "multipart/form-data")
 }
 
-// fixTraceASCIIJSON undoes --trace-ascii printing the final LF of a JSON
+// curlFixASCIIJSON undoes --trace-ascii printing the final LF of a JSON
 // body as ".", which would make it unparsable.
-func fixTraceASCIIJSON(ct, text string) string {
+func curlFixASCIIJSON(ct, text string) string {
 	if !strings.Contains(strings.ToLower(ct), "json") || gjson.Valid(text) {
 		return text
 	}
@@ -355,7 +355,7 @@ func (r *curlReader) extras(c *curlExchange, ex *Exchange) {
 			}
 			ex.SetExtra(CurlExtraHeadersNotSent, strings.Join(missing, ","))
 		}
-		if cmd.ExplicitMethod != "" && isSchemeWordShape(cmd.ExplicitMethod) {
+		if cmd.ExplicitMethod != "" && curlSchemeWordShape(cmd.ExplicitMethod) {
 			ex.SetExtra(CurlExtraMethodFlag, strings.ToUpper(cmd.ExplicitMethod))
 		}
 		if cmd.HasProxy {
@@ -372,7 +372,7 @@ func (r *curlReader) extras(c *curlExchange, ex *Exchange) {
 func (r *curlReader) partial(c *curlExchange, ex *Exchange) {
 	req := ex.Request
 	if req.Body.Text == "" && (r.cmd != nil && r.cmd.HasBody && !r.cmd.Get && c.hop == 1 ||
-		headerValue(c.reqHeaders, "Content-Length") != "" && headerValue(c.reqHeaders, "Content-Length") != "0") {
+		curlHeaderValue(c.reqHeaders, "Content-Length") != "" && curlHeaderValue(c.reqHeaders, "Content-Length") != "0") {
 		ex.Partial |= NoRequestBody
 	}
 	resp := ex.Response

@@ -5,9 +5,9 @@ import (
 	"strings"
 )
 
-// maxSniffLines bounds how far sniffCurl looks: a transcript shows a marker
+// curlMaxSniffLines bounds how far sniffCurl looks: a transcript shows a marker
 // within its first lines, even after a paragraph of prose.
-const maxSniffLines = 400
+const curlMaxSniffLines = 400
 
 // sniffCurl recognises a curl transcript by content: request and status
 // lines with their "> "/"< " prefixes, curl's "*" connection lines, trace
@@ -19,19 +19,19 @@ func sniffCurl(head []byte, lowerName string) Format {
 		return "" // JSON: a HAR or a log
 	}
 	rest := head
-	for n := 0; n < maxSniffLines && len(rest) > 0; n++ {
+	for n := 0; n < curlMaxSniffLines && len(rest) > 0; n++ {
 		var line []byte
 		if i := bytes.IndexByte(rest, '\n'); i >= 0 {
 			line, rest = rest[:i], rest[i+1:]
 		} else {
 			line, rest = rest, nil
 		}
-		s, ok := stripMeter(strings.TrimRight(string(line), "\r"))
+		s, ok := curlStripMeter(strings.TrimRight(string(line), "\r"))
 		if !ok {
 			continue
 		}
 		s = strings.TrimLeft(s, " \t")
-		s, _ = stripTracePrefix(s)
+		s, _ = curlStripTracePrefix(s)
 		if curlSignal(s) {
 			return FormatCurl
 		}
