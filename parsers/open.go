@@ -41,6 +41,8 @@ func NewReader(r io.Reader, name string, f Format, o Options) (Reader, error) {
 		return NewHARReader(r, name, o)
 	case FormatText:
 		return NewTextReader(r, name, o)
+	case FormatCurl:
+		return NewCurlReader(r, name, o)
 	}
 	return nil, unsupported("format %q has no reader", f)
 }
@@ -61,7 +63,7 @@ func Sniff(head []byte, name string) Format {
 		return FormatHAR // YAML HAR: the HAR reader refuses it clearly
 	}
 	// Line formats, most specific first. Each test looks at content.
-	for _, s := range []func(head []byte, lowerName string) Format{} {
+	for _, s := range []func(head []byte, lowerName string) Format{sniffCurl} {
 		if f := s(t, lower); f != "" {
 			return f
 		}
