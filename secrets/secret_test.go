@@ -230,7 +230,7 @@ func FuzzSecretDisplay(f *testing.F) {
 	})
 }
 
-// TestQuotedEmptyCredential: "Bearer ''" is what a shell sends for an unset
+// TestQuotedEmptyCredential: "Bearer ”" is what a shell sends for an unset
 // variable inside quotes; it must parse as an empty credential, not panic.
 func TestQuotedEmptyCredential(t *testing.T) {
 	for _, v := range []string{`Bearer ''`, `Bearer ""`, `Bearer " "`, `''`} {
