@@ -368,14 +368,18 @@ func cutField(s string) (field, rest string) {
 // bytes sent to a plain-HTTP port): such a line is a text record.
 func (c *clfReader) exchange(l *clfLine) *Exchange {
 	method, target, proto := splitRequestLine(l.request)
-	if !validMethod(method) || target == "" || target == "-" {
+	if !validMethod(method) {
+		return nil
+	}
+	u, ok := requestURL(method, target, "", l.vhost)
+	if !ok {
 		return nil
 	}
 	ex := &Exchange{
 		Partial: NoRequestHeaders | NoResponseHeaders | NoRequestBody | NoResponseBody,
 	}
 	ex.Request.Method = upperMethod(method)
-	ex.Request.URL = logURL(target, "", l.vhost)
+	ex.Request.URL = u
 	ex.Request.Proto = proto
 	ex.Request.Body.Size = -1
 	if l.combined {

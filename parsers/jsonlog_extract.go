@@ -275,7 +275,7 @@ func (x *extractor) exchange(o *Options, strict bool, tc *timeCache) *Exchange {
 		return nil
 	}
 	status := parseStatus(str(x.vals[lfStatus]))
-	if strict && (!knownMethod(method) || status == 0 || !(target[0] == '/' || strings.Contains(target, "://"))) {
+	if strict && (!knownMethod(method) || status == 0) {
 		return nil
 	}
 
@@ -291,9 +291,13 @@ func (x *extractor) exchange(o *Options, strict bool, tc *timeCache) *Exchange {
 			scheme = "http"
 		}
 	}
+	u, ok := requestURL(method, target, scheme, host)
+	if !ok {
+		return nil
+	}
 	ex := &Exchange{}
 	ex.Request.Method = upperMethod(method)
-	ex.Request.URL = logURL(target, scheme, host)
+	ex.Request.URL = u
 	if u := x.str(lfUser); u != "" && ex.Request.URL.User == "" {
 		ex.Request.URL.User = u
 	}
@@ -328,7 +332,13 @@ func (x *extractor) exchange(o *Options, strict bool, tc *timeCache) *Exchange {
 				resp.Date = t.UTC()
 			}
 		}
-		resp.RedirectURL = respHeaders.Value("Location")
+		if loc, ok := respHeaders.Get("Location"); ok {
+			resp.RedirectURL = loc.Value
+			if loc.Sensitive() {
+				// Keep where it points, never the credential in it.
+				resp.RedirectURL = logURL(loc.Secret.Reveal(), "", "").String()
+			}
+		}
 		if x.found[lfRespBody] {
 			resp.Body = logBody(x.str(lfRespBody), respHeaders.Value("Content-Type"), o)
 		} else {

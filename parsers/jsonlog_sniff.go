@@ -30,6 +30,12 @@ func sniffJSONL(head []byte, _ string) Format {
 	firstOK := false
 	for i, l := range headLines(head, 10) {
 		n++
+		if isTraceLine(l) {
+			// A curl transcript whose paste starts with the JSON
+			// body. The curl sniffer, earlier in Sniff's list, claims
+			// transcripts; what it leaves is text, not JSON lines.
+			return FormatText
+		}
 		l = bytes.TrimSpace(l)
 		if len(l) < 2 || l[0] != '{' || l[len(l)-1] != '}' {
 			continue
@@ -55,4 +61,19 @@ func sniffJSONL(head []byte, _ string) Format {
 		return FormatText
 	}
 	return ""
+}
+
+// isTraceLine reports a curl -v / --trace-ascii line: "* ", "> ", "< "
+// (or the bare ">" / "<" of a terminal copy), "== Info:", "=> Send",
+// "<= Recv".
+func isTraceLine(l []byte) bool {
+	if len(l) == 1 && (l[0] == '>' || l[0] == '<') {
+		return true
+	}
+	for _, p := range []string{"* ", "> ", "< ", "== Info:", "=> Send", "<= Recv"} {
+		if bytes.HasPrefix(l, []byte(p)) {
+			return true
+		}
+	}
+	return false
 }

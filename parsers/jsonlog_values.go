@@ -77,6 +77,26 @@ func isURLScheme(s string) bool {
 	return s != ""
 }
 
+// requestURL builds the URL of a request target as logs write it, or
+// reports that the text is not a request target: origin form "/p?q",
+// asterisk form "*", absolute form "https://h/p", or the authority form
+// "host:443" of CONNECT.
+func requestURL(method, target, scheme, host string) (URL, bool) {
+	switch {
+	case target == "":
+		return URL{}, false
+	case target[0] == '/' || target == "*":
+	case strings.Contains(target, "://"):
+		u := logURL(target, scheme, host)
+		return u, u.Host != "" || u.Path != ""
+	case strings.EqualFold(method, "CONNECT") && !strings.ContainsAny(target, "/?# "):
+		return URL{Scheme: strings.ToLower(scheme), Host: target}, true
+	default:
+		return URL{}, false
+	}
+	return logURL(target, scheme, host), true
+}
+
 // splitRequestLine splits "GET /p?q HTTP/1.1" (nginx $request, Apache %r,
 // a CLF request field, AWS routeKey "GET /pets"). A target with spaces in it
 // (garbage, or a raw space the client sent) keeps its spaces. A single word
@@ -265,13 +285,14 @@ func absentValue(v string) bool { return v == "" || v == "-" }
 // does the two cases logs bring up:
 //   - a Cookie whose value is a redaction marker or placeholder (REDACTED,
 //     ***, <cookie>) is held as such, not as a cookie;
-//   - a Referer carrying credential query parameters (an OAuth callback URL
-//     with access_token=) is held as a Secret, so reports never show it.
+//   - a Referer or Location carrying credential query parameters (an OAuth
+//     callback URL with access_token=) is held as a Secret, so reports
+//     never show it.
 func logHeader(name, value string) Header {
 	switch {
 	case secrets.IsCookieHeader(name) && (secrets.IsRedactionMarker(value) || secrets.IsPlaceholder(value)):
 		return Header{Name: name, Secret: secrets.New(value)}
-	case strings.EqualFold(name, "Referer") && strings.IndexByte(value, '?') >= 0:
+	case (strings.EqualFold(name, "Referer") || strings.EqualFold(name, "Location")) && strings.IndexByte(value, '?') >= 0:
 		_, q, _ := strings.Cut(value, "?")
 		for _, p := range ParseQuery(q, "query") {
 			if p.Sensitive() {
