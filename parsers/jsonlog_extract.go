@@ -42,6 +42,7 @@ type extractor struct {
 	sawReqAll     bool // a map of all request headers exists
 	sawRespHeader bool // a response header field or map exists
 	names         map[string]string
+	hc            valueCache
 }
 
 func (x *extractor) reset(m *logSchema) {
@@ -224,7 +225,7 @@ func (x *extractor) headers(ps []pendingHeader) Headers {
 	for _, p := range ps {
 		switch p.v.Type {
 		case gjson.String, gjson.Number, gjson.True, gjson.False:
-			hs = appendLogHeader(hs, p.name, str(p.v))
+			hs = x.hc.add(hs, p.name, str(p.v))
 		case gjson.JSON:
 			if !p.v.IsArray() {
 				continue
@@ -235,14 +236,14 @@ func (x *extractor) headers(ps []pendingHeader) Headers {
 				if e.IsObject() { // OTLP arrayValue element
 					e = otlpValue(e)
 				}
-				hs = appendLogHeader(hs, p.name, str(e))
+				hs = x.hc.add(hs, p.name, str(e))
 				return true
 			})
 			if n == 0 && x.m.emptyArrayRedacted && secrets.IsCredentialHeader(p.name) {
 				// Caddy ≤2.7 empties credential headers it will not
 				// log: the header was sent, its value withheld. Hold
 				// it as the marker Caddy ≥2.8 writes.
-				hs = appendLogHeader(hs, p.name, "REDACTED")
+				hs = x.hc.add(hs, p.name, "REDACTED")
 			}
 		}
 	}
@@ -291,7 +292,7 @@ func (x *extractor) exchange(o *Options, strict bool, tc *timeCache) *Exchange {
 			scheme = "http"
 		}
 	}
-	u, ok := requestURL(method, target, scheme, host)
+	u, ok := requestURL(method, target, scheme, host, &x.hc)
 	if !ok {
 		return nil
 	}
@@ -336,7 +337,7 @@ func (x *extractor) exchange(o *Options, strict bool, tc *timeCache) *Exchange {
 			resp.RedirectURL = loc.Value
 			if loc.Sensitive() {
 				// Keep where it points, never the credential in it.
-				resp.RedirectURL = logURL(loc.Secret.Reveal(), "", "").String()
+				resp.RedirectURL = logURL(loc.Secret.Reveal(), "", "", nil).String()
 			}
 		}
 		if x.found[lfRespBody] {
@@ -377,10 +378,11 @@ func (x *extractor) exchange(o *Options, strict bool, tc *timeCache) *Exchange {
 
 // safeExtra keeps a short identifier-like value (EXPIRED_TOKEN,
 // jwt_authn_access_denied{Jwt_is_expired}, rbac_access_denied_matched_policy[none],
-// a request id) and drops anything
-// else, so an Extra never carries a credential into a report.
+// a request id) and drops anything else, so an Extra never carries a
+// credential into a report: only a small alphabet, no JWT, no known
+// credential prefix.
 func safeExtra(v string) string {
-	if v == "" || len(v) > 128 {
+	if v == "" || len(v) > 128 || strings.HasPrefix(v, "eyJ") {
 		return ""
 	}
 	for i := 0; i < len(v); i++ {
@@ -389,8 +391,8 @@ func safeExtra(v string) string {
 			return ""
 		}
 	}
-	if k, _ := secrets.Classify(v); k != secrets.KindOpaque && k != secrets.KindPlaceholder {
-		return "" // a token-shaped value: never an extra
+	if _, ok := secrets.LookupPrefix(v); ok {
+		return "" // sk_live_…, ghp_…: a credential, never an extra
 	}
 	return v
 }

@@ -170,7 +170,7 @@ func TestLogURL(t *testing.T) {
 		{"/bad%zzescape", "", "", "/bad%25zzescape"},
 		{"HTTPS://H.example.com", "", "", "https://H.example.com"},
 	} {
-		if got := logURL(c.target, c.scheme, c.host).String(); got != c.want {
+		if got := logURL(c.target, c.scheme, c.host, nil).String(); got != c.want {
 			t.Errorf("logURL(%q) = %q, want %q", c.target, got, c.want)
 		}
 	}
@@ -181,7 +181,7 @@ func TestLogURL(t *testing.T) {
 		{"GET", "/", true}, {"OPTIONS", "*", true}, {"GET", "http://h/", true}, {"CONNECT", "api.example.com:443", true},
 		{"GET", "v1/me", false}, {"GET", "?x=1", false}, {"GET", "-", false}, {"GET", "", false}, {"GET", "http://", false},
 	} {
-		if _, ok := requestURL(c.method, c.target, "", ""); ok != c.ok {
+		if _, ok := requestURL(c.method, c.target, "", "", nil); ok != c.ok {
 			t.Errorf("requestURL(%s %q) ok=%v, want %v", c.method, c.target, ok, c.ok)
 		}
 	}
@@ -318,5 +318,55 @@ func TestJSONLNotRequests(t *testing.T) {
 		if len(res.records) != 1 || res.records[0].Exchange != nil || len(res.errs) != 0 {
 			t.Errorf("%s: want one text record, got %d records, exchange %v", line, len(res.records), res.records[0].Exchange != nil)
 		}
+	}
+}
+
+// secrets.NewAuthorization panics on a credential made only of quotes
+// (`Bearer ""`); the readers keep the line (found by FuzzJSONLReader).
+func TestJSONLQuotesOnlyAuthorization(t *testing.T) {
+	for _, v := range []string{`"\""`, `"Bearer \"\""`, `"''"`} {
+		line := `{"request_method":"GET","request_uri":"/","status":401,"http_authorization":` + v + "}\n"
+		res := readString(t, FormatJSONL, line, Options{})
+		if len(res.exchanges()) != 1 || !res.records[0].Exchange.Request.Headers.Has("Authorization") {
+			t.Errorf("%s: want an exchange with its Authorization header", v)
+		}
+	}
+	res := readString(t, FormatCLF, `1.2.3.4 - - [30/Nov/2026:06:40:49 +0000] "GET / HTTP/1.1" 401 1 http_authorization="Bearer \"\""`+"\n", Options{})
+	if len(res.exchanges()) != 1 {
+		t.Errorf("CLF: want an exchange")
+	}
+}
+
+// The value cache shares immutable Secrets between records, never slices,
+// and stays bounded.
+func TestValueCache(t *testing.T) {
+	var vc valueCache
+	a := vc.add(nil, "Authorization", "Bearer CANARYcache")
+	b := vc.add(nil, "Authorization", "Bearer CANARYcache")
+	if a[0].Secret.Fingerprint() != b[0].Secret.Fingerprint() || a[0].Secret.Reveal() != "Bearer CANARYcache" {
+		t.Errorf("cached header differs")
+	}
+	q1, q2 := vc.query("access_token=CANARYq&page=2"), vc.query("access_token=CANARYq&page=2")
+	q1[1].Value = "changed"
+	if q2[1].Value != "2" || !q2[0].Sensitive() {
+		t.Errorf("cached query slices are shared: %+v", q2)
+	}
+	for i := 0; i < 3*maxValueCache; i++ {
+		vc.add(nil, "Authorization", "Bearer CANARY"+strings.Repeat("x", i))
+		vc.query("token=" + strings.Repeat("y", i))
+		vc.kind("X-H-" + strings.Repeat("z", i))
+	}
+	if len(vc.values) > maxValueCache || len(vc.queries) > maxValueCache || len(vc.kinds) > maxValueCache {
+		t.Errorf("cache grew past its bound: %d %d %d", len(vc.values), len(vc.queries), len(vc.kinds))
+	}
+	// Plain headers are not classified as credentials.
+	if h := vc.header("User-Agent", "curl/8.5.0"); h.Sensitive() || h.Value != "curl/8.5.0" {
+		t.Errorf("plain header: %+v", h)
+	}
+	if safeExtra("sk_live_51EXAMPLEz9y8x7w6v5u4t3s2r1q0pOnMlKjIhGf3kWd") != "" || safeExtra(expiredJWT) != "" || safeExtra("a b\"c") != "" {
+		t.Errorf("safeExtra let a credential or free text through")
+	}
+	if safeExtra("EXPIRED_TOKEN") != "EXPIRED_TOKEN" {
+		t.Errorf("safeExtra dropped an enumeration")
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -22,7 +23,7 @@ import (
 // written by hand because url.Parse rejects what logs hold verbatim (bad
 // percent escapes, spaces, raw bytes): a log line must still yield its path
 // and, above all, its credential query parameters.
-func logURL(target, scheme, host string) URL {
+func logURL(target, scheme, host string, vc *valueCache) URL {
 	u := URL{Scheme: strings.ToLower(scheme), Host: host}
 	rest := target
 	if i := strings.Index(rest, "://"); i > 0 && i <= 16 && isURLScheme(rest[:i]) {
@@ -60,7 +61,7 @@ func logURL(target, scheme, host string) URL {
 		}
 	}
 	u.Path = path
-	u.Query = ParseQuery(query, "query")
+	u.Query = vc.query(query)
 	return u
 }
 
@@ -81,20 +82,20 @@ func isURLScheme(s string) bool {
 // reports that the text is not a request target: origin form "/p?q",
 // asterisk form "*", absolute form "https://h/p", or the authority form
 // "host:443" of CONNECT.
-func requestURL(method, target, scheme, host string) (URL, bool) {
+func requestURL(method, target, scheme, host string, vc *valueCache) (URL, bool) {
 	switch {
 	case target == "":
 		return URL{}, false
 	case target[0] == '/' || target == "*":
 	case strings.Contains(target, "://"):
-		u := logURL(target, scheme, host)
+		u := logURL(target, scheme, host, vc)
 		return u, u.Host != "" || u.Path != ""
 	case strings.EqualFold(method, "CONNECT") && !strings.ContainsAny(target, "/?# "):
 		return URL{Scheme: strings.ToLower(scheme), Host: target}, true
 	default:
 		return URL{}, false
 	}
-	return logURL(target, scheme, host), true
+	return logURL(target, scheme, host, vc), true
 }
 
 // splitRequestLine splits "GET /p?q HTTP/1.1" (nginx $request, Apache %r,
@@ -300,14 +301,117 @@ func logHeader(name, value string) Header {
 			}
 		}
 	}
+	return newHeaderGuarded(name, value)
+}
+
+// newHeaderGuarded is NewHeader, surviving a panic in secrets'
+// Authorization parsing: secrets.parseOne dereferences a nil Secret when
+// the credential is only quotes (`Bearer ""`, found by FuzzJSONLReader;
+// reported, secrets/ is not ours to edit). A log line must not abort the
+// whole file, so the value is then held as a plain Secret.
+func newHeaderGuarded(name, value string) (h Header) {
+	defer func() {
+		if recover() != nil {
+			h = Header{Name: name, Secret: secrets.New(value)}
+		}
+	}()
 	return NewHeader(name, value)
 }
 
-// appendLogHeader adds a header unless the value says "absent" or the same
-// name and value are already there: a log can hold the same header twice
-// (zap's "authorization" field and its "headers" map), which must not look
-// like two Authorization headers sent.
-func appendLogHeader(hs Headers, name, value string) Headers {
+// valueCache builds headers and query parameters for one reader. Building
+// them is costly for what they are: a name is classified (secrets
+// lower-cases it and tests compound names), and a credential value is
+// parsed, classified by regular expressions (tens of µs for a JWT) and
+// fingerprinted with an HMAC. Logs repeat both (the same client sends the
+// same token line after line, a retry storm the same URL), so names are
+// classified once and values built once, within a bound. Secrets are
+// immutable, so records may share them; slices are copied. A nil cache
+// builds everything afresh.
+type valueCache struct {
+	kinds   map[string]headerKind
+	values  map[headerKey]Header
+	queries map[string][]Param
+}
+
+type headerKind uint8
+
+const (
+	hkPlain      headerKind = iota + 1 // no credential: Header{Name, Value}
+	hkCredential                       // Authorization, Cookie, X-Api-Key…: cached by value
+	hkURL                              // Referer, Location: may carry a credential query
+)
+
+type headerKey struct{ name, value string }
+
+// maxValueCache bounds each map; a full map is dropped and refilled, which
+// keeps memory flat whatever the log holds.
+const maxValueCache = 512
+
+// query parses a query string, once per distinct string.
+func (c *valueCache) query(q string) []Param {
+	if q == "" {
+		return nil
+	}
+	if c == nil {
+		return ParseQuery(q, "query")
+	}
+	ps, ok := c.queries[q]
+	if !ok {
+		// Cloned: q is a substring of the line, which the cache must
+		// not keep alive.
+		q = strings.Clone(q)
+		ps = ParseQuery(q, "query")
+		if c.queries == nil || len(c.queries) >= maxValueCache {
+			c.queries = make(map[string][]Param)
+		}
+		c.queries[q] = ps
+	}
+	return slices.Clone(ps)
+}
+
+func (c *valueCache) kind(name string) headerKind {
+	if k, ok := c.kinds[name]; ok {
+		return k
+	}
+	k := hkPlain
+	switch {
+	case secrets.IsCredentialHeader(name):
+		k = hkCredential
+	case strings.EqualFold(name, "Referer") || strings.EqualFold(name, "Location"):
+		k = hkURL
+	}
+	if c.kinds == nil || len(c.kinds) >= maxValueCache {
+		c.kinds = make(map[string]headerKind)
+	}
+	c.kinds[strings.Clone(name)] = k
+	return k
+}
+
+func (c *valueCache) header(name, value string) Header {
+	switch c.kind(name) {
+	case hkPlain:
+		return Header{Name: name, Value: value}
+	case hkURL:
+		return logHeader(name, value)
+	}
+	key := headerKey{name, value}
+	if h, ok := c.values[key]; ok {
+		return h
+	}
+	key = headerKey{strings.Clone(name), strings.Clone(value)}
+	h := logHeader(key.name, key.value)
+	if c.values == nil || len(c.values) >= maxValueCache {
+		c.values = make(map[headerKey]Header)
+	}
+	c.values[key] = h
+	return h
+}
+
+// add appends a header unless the value says "absent" or the same name and
+// value are already there: a log can hold the same header twice (zap's
+// "authorization" field and its "headers" map), which must not look like
+// two Authorization headers sent.
+func (c *valueCache) add(hs Headers, name, value string) Headers {
 	if absentValue(value) || name == "" {
 		return hs
 	}
@@ -316,7 +420,7 @@ func appendLogHeader(hs Headers, name, value string) Headers {
 			return hs
 		}
 	}
-	return append(hs, logHeader(name, value))
+	return append(hs, c.header(name, value))
 }
 
 // lineProblem checks a raw line for bytes a log line must not hold: a run of
