@@ -30,6 +30,7 @@ type jsonlReader struct {
 	userRequest bool
 
 	locked   *logSchema // schema settled for the rest of the file
+	lockKey  string     // first key of the line that settled it
 	firstApp *logSchema // first application-log schema seen while detecting
 	seen     int
 	schema   string
@@ -121,7 +122,7 @@ func (r *jsonlReader) prepare(js []byte) (string, string) {
 			r.xbuf = t
 			if gjson.ValidBytes(t) {
 				js, fixed = t, true
-				r.hint(hint)
+				r.hint(hint, string(t))
 			}
 		}
 		if !fixed {
@@ -147,7 +148,7 @@ func (r *jsonlReader) prepare(js []byte) (string, string) {
 					return inner, ""
 				}
 				if t, hint := translateHexEscapes(nil, []byte(inner)); gjson.ValidBytes(t) {
-					r.hint(hint)
+					r.hint(hint, string(t))
 					return string(t), ""
 				}
 			}
@@ -175,18 +176,34 @@ func invalidJSON(js []byte) string {
 // hint names the producer from its escape style when nothing else has:
 // nginx writes \xHH with upper-case hex, Apache \xhh with lower-case
 // (ngx_http_log_escape vs ap_escape_logitem).
-func (r *jsonlReader) hint(h string) {
+func (r *jsonlReader) hint(h, line string) {
 	if h == "" || r.schema != "" {
 		return
 	}
 	if s := schemaByName(h); s != nil {
-		r.lock(s)
+		r.lock(s, line)
 	}
 }
 
-func (r *jsonlReader) lock(s *logSchema) {
+func (r *jsonlReader) lock(s *logSchema, line string) {
 	r.locked = s
 	r.schema = s.name
+	r.lockKey = strings.Clone(firstKey(line))
+}
+
+// firstKey returns the first key of a JSON object line without parsing it
+// ("" when it has escapes or none): producers with a fixed format start
+// every line with the same key.
+func firstKey(s string) string {
+	i := strings.IndexByte(s, '"')
+	if i < 0 || strings.TrimSpace(s[:i]) != "{" {
+		return ""
+	}
+	j := strings.IndexAny(s[i+1:], `"\`)
+	if j < 0 || s[i+1+j] != '"' {
+		return ""
+	}
+	return s[i+1 : i+1+j]
 }
 
 // schemaFor returns the schema that reads line s.
@@ -197,7 +214,7 @@ func (r *jsonlReader) schemaFor(s string) *logSchema {
 	r.seen++
 	d := detectSchema(s)
 	if d != nil && !d.strict {
-		r.lock(d)
+		r.lock(d, s)
 		return d
 	}
 	if d != nil && r.firstApp == nil {
@@ -206,9 +223,9 @@ func (r *jsonlReader) schemaFor(s string) *logSchema {
 	}
 	if r.seen >= detectLines {
 		if r.firstApp != nil {
-			r.lock(r.firstApp)
+			r.lock(r.firstApp, s)
 		} else {
-			r.lock(schemaGeneric)
+			r.lock(schemaGeneric, s)
 		}
 	}
 	if d != nil {
@@ -219,6 +236,28 @@ func (r *jsonlReader) schemaFor(s string) *logSchema {
 
 func (r *jsonlReader) extract(s string) *Exchange {
 	m := r.schemaFor(s)
+	redetected := false
+	if r.locked == m && !m.strict && firstKey(s) != r.lockKey {
+		// A request-log file can hold lines of another producer (an
+		// aggregator's output). Fixed formats start every line with
+		// the same key, so only a line that starts otherwise is
+		// detected again: the common line pays one string compare.
+		if d := detectSchema(s); d != nil && d != m && !d.strict {
+			m = d
+		}
+		redetected = true
+	}
+	ex := r.extractWith(m, s)
+	if ex == nil && !redetected && r.locked == m && !m.strict {
+		// The settled schema cannot read this line: one more look.
+		if d := detectSchema(s); d != nil && d != m {
+			ex = r.extractWith(d, s)
+		}
+	}
+	return ex
+}
+
+func (r *jsonlReader) extractWith(m *logSchema, s string) *Exchange {
 	r.x.reset(m)
 	r.x.walk(gjson.Parse(s), 0)
 	for _, f := range r.fields {

@@ -320,7 +320,7 @@ var (
 		fieldCands(lfURL, "url.original", "url.full"),
 		fieldCands(lfPath, "url.path"),
 		fieldCands(lfQuery, "url.query"),
-		fieldCands(lfHost, "url.domain", "host.name"),
+		fieldCands(lfHost, "url.domain", "destination.domain"), // not host.name: that is the observer
 		fieldCands(lfPort, "url.port"),
 		fieldCands(lfScheme, "url.scheme"),
 		fieldCands(lfStatus, "http.response.status_code"),
@@ -496,9 +496,12 @@ type userField struct {
 	t    target
 }
 
-// FieldNames lists the names --field accepts (plus header.<Name>).
-var FieldNames = []string{"method", "url", "path", "query", "host", "scheme", "status", "time",
-	"authorization", "cookie", "api_key", "user_agent", "www_authenticate", "request_body", "response_body"}
+// LogFieldNames lists the names --field NAME=PATH accepts, besides
+// header.<Name>.
+func LogFieldNames() []string {
+	return []string{"method", "url", "path", "query", "host", "scheme", "status", "time",
+		"authorization", "cookie", "api_key", "user_agent", "www_authenticate", "request_body", "response_body"}
+}
 
 // parseUserFields checks Options.Fields.
 func parseUserFields(m map[string]string) ([]userField, error) {
@@ -539,7 +542,7 @@ func parseUserFields(m map[string]string) ([]userField, error) {
 		default:
 			h, ok := strings.CutPrefix(name, "header.")
 			if !ok || h == "" {
-				return nil, unsupported("--field %s: unknown name (known: %s, header.<Name>)", name, strings.Join(FieldNames, ", "))
+				return nil, unsupported("--field %s: unknown name (known: %s, header.<Name>)", name, strings.Join(LogFieldNames(), ", "))
 			}
 			t = target{kind: tkReqHeader, name: textproto.CanonicalMIMEHeaderKey(h), prio: -1}
 		}

@@ -370,3 +370,22 @@ func TestValueCache(t *testing.T) {
 		t.Errorf("safeExtra dropped an enumeration")
 	}
 }
+
+// After the schema is settled, a line of another producer is read by its
+// own schema; the file's schema stays the first one.
+func TestJSONLMixedProducers(t *testing.T) {
+	data := `{"time_iso8601":"2026-11-30T06:40:48+00:00","request_method":"GET","request_uri":"/a","status":401,"http_authorization":""}
+{"start_time":"2026-11-30T06:40:49.125Z","method":"POST","path":"/b","response_code":403,"response_flags":"-","authority":"h","response_code_details":"rbac_access_denied"}
+{"level":"info","ts":1796020849.3,"logger":"http.log.access","msg":"handled request","request":{"method":"PUT","host":"h","uri":"/c","headers":{}},"status":200,"resp_headers":{}}
+`
+	res := readString(t, FormatJSONL, data, Options{})
+	if res.schema != "nginx" || len(res.exchanges()) != 3 {
+		t.Fatalf("schema %q, %d exchanges", res.schema, len(res.exchanges()))
+	}
+	if ex := res.records[1].Exchange; ex.Request.Method != "POST" || ex.Status() != 403 || ex.Extra("gateway_error") != "rbac_access_denied" {
+		t.Errorf("envoy line: %s %d %v", ex.Request.Method, ex.Status(), ex.Extras)
+	}
+	if ex := res.records[2].Exchange; ex.Request.URL.String() != "http://h/c" || ex.Status() != 200 {
+		t.Errorf("caddy line: %s %d", ex.Request.URL.String(), ex.Status())
+	}
+}
