@@ -31,7 +31,7 @@ type clfReader struct {
 	opts   Options
 	sc     *LineScanner
 	tc     timeCache
-	hc     valueCache
+	vc     valueCache
 	schema string
 }
 
@@ -372,7 +372,7 @@ func (c *clfReader) exchange(l *clfLine) *Exchange {
 	if !validMethod(method) {
 		return nil
 	}
-	u, ok := requestURL(method, target, "", l.vhost, &c.hc)
+	u, ok := requestURL(method, target, "", l.vhost, &c.vc)
 	if !ok {
 		return nil
 	}
@@ -384,8 +384,8 @@ func (c *clfReader) exchange(l *clfLine) *Exchange {
 	ex.Request.Proto = proto
 	ex.Request.Body.Size = -1
 	if l.combined {
-		ex.Request.Headers = c.hc.add(ex.Request.Headers, "Referer", l.referer)
-		ex.Request.Headers = c.hc.add(ex.Request.Headers, "User-Agent", l.agent)
+		ex.Request.Headers = c.vc.add(ex.Request.Headers, "Referer", l.referer)
+		ex.Request.Headers = c.vc.add(ex.Request.Headers, "User-Agent", l.agent)
 	}
 	for _, nf := range l.named {
 		h := clfNamedHeader(nf.name)
@@ -403,7 +403,7 @@ func (c *clfReader) exchange(l *clfLine) *Exchange {
 			}
 			continue
 		}
-		ex.Request.Headers = c.hc.add(ex.Request.Headers, h, nf.value)
+		ex.Request.Headers = c.vc.add(ex.Request.Headers, h, nf.value)
 	}
 	ex.Start = c.tc.parse(l.time)
 	resp := &Response{Status: l.status}

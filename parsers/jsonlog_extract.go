@@ -23,8 +23,6 @@ const maxHeaderNameCache = 512
 type pendingHeader struct {
 	name string
 	v    gjson.Result
-	// fromContainer: the header came from a map of all headers.
-	fromContainer bool
 }
 
 // extractor holds the per-line scratch state; it is reused line after line
@@ -42,7 +40,7 @@ type extractor struct {
 	sawReqAll     bool // a map of all request headers exists
 	sawRespHeader bool // a response header field or map exists
 	names         map[string]string
-	hc            valueCache
+	vc            valueCache
 }
 
 func (x *extractor) reset(m *logSchema) {
@@ -88,7 +86,7 @@ func (x *extractor) visit(v gjson.Result, depth int) {
 		for _, p := range x.m.prefixes {
 			if len(x.path) > len(p.prefix) && bytes.HasPrefix(x.path, []byte(p.prefix)) && !v.IsObject() {
 				name := x.headerName(x.path[len(p.prefix):])
-				x.addHeader(p.resp, name, v, false)
+				x.addHeader(p.resp, name, v)
 				return
 			}
 		}
@@ -170,7 +168,7 @@ func (x *extractor) apply(t target, v gjson.Result) {
 			x.vals[t.field], x.prio[t.field], x.found[t.field] = v, t.prio, true
 		}
 	case tkReqHeader, tkRespHeader:
-		x.addHeader(t.kind == tkRespHeader, t.name, v, false)
+		x.addHeader(t.kind == tkRespHeader, t.name, v)
 	case tkReqHeaders, tkRespHeaders:
 		if !v.IsObject() {
 			return
@@ -182,22 +180,22 @@ func (x *extractor) apply(t target, v gjson.Result) {
 			x.sawReqAll = true
 		}
 		v.ForEach(func(k, hv gjson.Result) bool {
-			x.addHeader(resp, k.Str, hv, true)
+			x.addHeader(resp, k.Str, hv)
 			return true
 		})
 	}
 }
 
-func (x *extractor) addHeader(resp bool, name string, v gjson.Result, fromContainer bool) {
+func (x *extractor) addHeader(resp bool, name string, v gjson.Result) {
 	if resp {
 		x.sawRespHeader = true
-		x.resp = append(x.resp, pendingHeader{name, v, fromContainer})
+		x.resp = append(x.resp, pendingHeader{name, v})
 		return
 	}
 	if strings.EqualFold(name, "Authorization") {
 		x.sawAuthField = true
 	}
-	x.req = append(x.req, pendingHeader{name, v, fromContainer})
+	x.req = append(x.req, pendingHeader{name, v})
 }
 
 // str is a scalar's text; "" for objects, arrays, null and absent values.
@@ -225,7 +223,7 @@ func (x *extractor) headers(ps []pendingHeader) Headers {
 	for _, p := range ps {
 		switch p.v.Type {
 		case gjson.String, gjson.Number, gjson.True, gjson.False:
-			hs = x.hc.add(hs, p.name, str(p.v))
+			hs = x.vc.add(hs, p.name, str(p.v))
 		case gjson.JSON:
 			if !p.v.IsArray() {
 				continue
@@ -236,14 +234,14 @@ func (x *extractor) headers(ps []pendingHeader) Headers {
 				if e.IsObject() { // OTLP arrayValue element
 					e = otlpValue(e)
 				}
-				hs = x.hc.add(hs, p.name, str(e))
+				hs = x.vc.add(hs, p.name, str(e))
 				return true
 			})
 			if n == 0 && x.m.emptyArrayRedacted && secrets.IsCredentialHeader(p.name) {
 				// Caddy ≤2.7 empties credential headers it will not
 				// log: the header was sent, its value withheld. Hold
 				// it as the marker Caddy ≥2.8 writes.
-				hs = x.hc.add(hs, p.name, "REDACTED")
+				hs = x.vc.add(hs, p.name, "REDACTED")
 			}
 		}
 	}
@@ -292,7 +290,7 @@ func (x *extractor) exchange(o *Options, strict bool, tc *timeCache) *Exchange {
 			scheme = "http"
 		}
 	}
-	u, ok := requestURL(method, target, scheme, host, &x.hc)
+	u, ok := requestURL(method, target, scheme, host, &x.vc)
 	if !ok {
 		return nil
 	}
