@@ -57,13 +57,20 @@ func TestSniffNotLogs(t *testing.T) {
 	logfmt := "time=2026-11-30T06:41:49.457Z level=INFO msg=\"request completed\" method=GET url=/v1/me status=401\n" +
 		"time=2026-11-30T06:41:49.458Z level=WARN msg=\"jwt validation failed\" error=\"token is expired\"\n"
 	dotnet := "2026-04-24 10:29:30.153 +00:00 [INF] Request:\nProtocol: HTTP/1.1\nMethod: GET\nAuthorization: Bearer x\n"
+	// Transcripts are the curl sniffer's (first in Sniff's list) or text;
+	// never a log.
+	for name, head := range map[string]string{"curl -v": curlV, "curl -v body first": bodyFirst, "trace-ascii": traceASCII} {
+		if got := Sniff([]byte(head), "paste.txt"); got != FormatText && got != FormatCurl {
+			t.Errorf("%s: sniffed %s, want curl or text", name, got)
+		}
+		if sniffJSONL([]byte(head), "") == FormatJSONL || sniffCLF([]byte(head), "") == FormatCLF {
+			t.Errorf("%s: taken for a log", name)
+		}
+	}
 	for _, c := range []struct {
 		name, head string
 		want       Format
 	}{
-		{"curl -v", curlV, FormatText},
-		{"curl -v body first", bodyFirst, FormatText},
-		{"trace-ascii", traceASCII, FormatText},
 		{"pretty HAR", prettyHAR, FormatHAR},
 		{"minified HAR", minifiedHAR, FormatHAR},
 		{"minified HAR over the sniff window", bigHAR, FormatHAR},
