@@ -39,6 +39,10 @@ func NewReader(r io.Reader, name string, f Format, o Options) (Reader, error) {
 	switch f {
 	case FormatHAR:
 		return NewHARReader(r, name, o)
+	case FormatJSONL:
+		return NewJSONLReader(r, name, o)
+	case FormatCLF:
+		return NewCLFReader(r, name, o)
 	case FormatText:
 		return NewTextReader(r, name, o)
 	case FormatCurl:
@@ -63,7 +67,10 @@ func Sniff(head []byte, name string) Format {
 		return FormatHAR // YAML HAR: the HAR reader refuses it clearly
 	}
 	// Line formats, most specific first. Each test looks at content.
-	for _, s := range []func(head []byte, lowerName string) Format{sniffCurl} {
+	for _, s := range []func(head []byte, lowerName string) Format{
+		// Transcripts first, then access logs, then logfmt app logs.
+		sniffCurl, sniffJSONL, sniffCLF, sniffLogfmt,
+	} {
 		if f := s(t, lower); f != "" {
 			return f
 		}
