@@ -104,14 +104,13 @@ func (s *Scanner) Scan(line []byte, fn func(Match)) {
 	}
 	n := len(line)
 	sepFrom := 0
-	var prev uint8
+	prev := byte(' ')
 	for i := 0; i+1 < n; i++ {
 		c := line[i]
-		f := t.class[c]
-		if k := t.keywordAt(c, line[i+1]); k != 0 && prev&cWord == 0 {
+		if k := t.keywordAt(c, line[i+1]) & t.start[prev]; k != 0 {
 			s.tryFormats(line, i, t.lists[k])
 		}
-		if f&(cSep|cEsc) != 0 {
+		if f := t.class[c]; f&(cSep|cEsc) != 0 {
 			if f&cSep != 0 {
 				if i >= sepFrom {
 					sepFrom = s.trySep(line, i)
@@ -122,7 +121,7 @@ func (s *Scanner) Scan(line []byte, fn func(Match)) {
 				}
 			}
 		}
-		prev = f
+		prev = c
 	}
 	if len(s.cands) == 0 {
 		return

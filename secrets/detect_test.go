@@ -279,3 +279,40 @@ func TestScannerNoAllocOnCleanLine(t *testing.T) {
 		t.Fatalf("%.1f allocations per 64 clean lines", allocs)
 	}
 }
+
+// TestConcurrentScanLine: ScanLine from several goroutines gives what one
+// Scanner gives (run with -race).
+func TestConcurrentScanLine(t *testing.T) {
+	g := newLogGen(11)
+	var lines [][]byte
+	for i := 0; i < 400; i++ {
+		l, _ := g.planted()
+		lines = append(lines, l, g.clean())
+	}
+	want := make([]string, len(lines))
+	s := NewScanner()
+	for i, l := range lines {
+		var ms []Match
+		s.Scan(l, func(m Match) { ms = append(ms, m) })
+		want[i] = describe(ms)
+	}
+	done := make(chan error, 4)
+	for w := 0; w < 4; w++ {
+		go func() {
+			for i, l := range lines {
+				var ms []Match
+				ScanLine(l, func(m Match) { ms = append(ms, m) })
+				if got := describe(ms); got != want[i] {
+					done <- fmt.Errorf("line %d: %s, want %s", i, got, want[i])
+					return
+				}
+			}
+			done <- nil
+		}()
+	}
+	for w := 0; w < 4; w++ {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+}

@@ -302,30 +302,35 @@ type formatEntry struct {
 
 type detectTables struct {
 	class [256]uint8
+	// start[c] is 0xff when a word may start after byte c (c is not
+	// alphanumeric), else 0: a mask for keywordAt's result.
+	start [256]uint8
 	// row[first byte of a keyword] selects a row of next, indexed by the
 	// second byte, giving an index into lists (0: no keyword starts so).
-	// Two small tables stay in L1 cache where one 64 KiB table did not.
+	// Row 0 is all zeros, so the lookup needs no branch, and the two
+	// small tables stay in L1 cache where one 64 KiB table did not.
 	row   [256]uint8
-	next  [][256]uint8
+	next  [maxRows][256]uint8
 	lists [][]formatEntry
 }
 
+const maxRows = 32
+
 // keywordAt returns the index of the keyword list for the two bytes a, b.
 func (t *detectTables) keywordAt(a, b byte) uint8 {
-	r := t.row[a]
-	if r == 0 {
-		return 0
-	}
-	return t.next[r][b]
+	return t.next[t.row[a]&(maxRows-1)][b]
 }
 
 var tables = buildTables()
 
 func buildTables() *detectTables {
-	t := &detectTables{lists: [][]formatEntry{nil}, next: make([][256]uint8, 1)}
+	t := &detectTables{lists: [][]formatEntry{nil}}
+	rows := 1
 	for c := 0; c < 256; c++ {
 		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' {
 			t.class[c] |= cWord
+		} else {
+			t.start[c] = 0xff
 		}
 	}
 	t.class[':'] |= cSep
@@ -338,8 +343,11 @@ func buildTables() *detectTables {
 				panic("secrets: keyword shorter than two bytes: " + kw)
 			}
 			if t.row[kw[0]] == 0 {
-				t.next = append(t.next, [256]uint8{})
-				t.row[kw[0]] = uint8(len(t.next) - 1)
+				if rows == maxRows {
+					panic("secrets: too many keyword first bytes")
+				}
+				t.row[kw[0]] = uint8(rows)
+				rows++
 			}
 			r := t.row[kw[0]]
 			if t.next[r][kw[1]] == 0 {
