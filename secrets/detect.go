@@ -2,6 +2,7 @@ package secrets
 
 import (
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -49,6 +50,14 @@ type Scanner struct {
 	cands   []cand
 	keep    []int
 	scratch []byte
+	twilio  int8 // does the line mention Twilio: 0 not looked yet, 1 yes, -1 no
+	// the last unquoted header value's end, reused by a header that
+	// starts inside it (a line of many Cookie: headers stays linear)
+	bare struct {
+		from, end int  // [from, end) holds no byte that ends a value
+		closer    byte // … for values opened after this byte
+		stopped   bool // line[end] ends the value (or the line ends there)
+	}
 }
 
 // NewScanner returns a Scanner with empty buffers.
@@ -97,6 +106,8 @@ const (
 // line without a candidate allocates nothing.
 func (s *Scanner) Scan(line []byte, fn func(Match)) {
 	s.cands = s.cands[:0]
+	s.twilio = 0
+	s.bare.end = -1
 	t := tables
 	// a trailing line break is not part of the line
 	for len(line) > 0 && (line[len(line)-1] == '\n' || line[len(line)-1] == '\r') {
@@ -180,40 +191,34 @@ func (s *Scanner) add(c cand) { s.cands = append(s.cands, c) }
 // separate matches: sanitize has to replace each.
 func (s *Scanner) resolve(line []byte, fn func(Match)) {
 	c := s.cands
-	// insertion sort by start: a line has few candidates
-	for i := 1; i < len(c); i++ {
-		for j := i; j > 0 && c[j].start < c[j-1].start; j-- {
-			c[j], c[j-1] = c[j-1], c[j]
-		}
-	}
+	slices.SortStableFunc(c, func(a, b cand) int { return a.start - b.start })
+	// keep holds the winners so far: sorted by start and pairwise
+	// disjoint, so sorted by end too, and the ones a new candidate
+	// overlaps are a suffix. The candidate replaces that suffix if it
+	// beats all of it, else it is dropped.
 	keep := s.keep[:0]
 	for i := range c {
 		ci := &c[i]
-		drop := false
-		for k := 0; k < len(keep); k++ {
-			kj := &c[keep[k]]
-			if ci.start >= kj.end || kj.start >= ci.end {
-				continue
-			}
-			if beats(ci, kj) {
-				enrich(ci, kj)
-				keep = append(keep[:k], keep[k+1:]...)
-				k--
-				continue
-			}
-			enrich(kj, ci)
-			drop = true
-			break
+		j := len(keep)
+		for j > 0 && c[keep[j-1]].end > ci.start {
+			j--
 		}
-		if !drop {
-			keep = append(keep, i)
+		wins := true
+		for _, k := range keep[j:] {
+			if !beats(ci, &c[k]) {
+				wins = false
+				break
+			}
 		}
-	}
-	// keep is ordered by start except where a later candidate replaced
-	// an earlier one; restore the order.
-	for i := 1; i < len(keep); i++ {
-		for j := i; j > 0 && c[keep[j]].start < c[keep[j-1]].start; j-- {
-			keep[j], keep[j-1] = keep[j-1], keep[j]
+		if wins {
+			for _, k := range keep[j:] {
+				enrich(ci, &c[k])
+			}
+			keep = append(keep[:j], i)
+			continue
+		}
+		for _, k := range keep[j:] {
+			enrich(&c[k], ci)
 		}
 	}
 	s.keep = keep

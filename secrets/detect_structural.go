@@ -382,7 +382,7 @@ func (s *Scanner) trySep(line []byte, p int) int {
 
 	switch info.class {
 	case nameAuthorization, nameCookie, nameSetCookie:
-		rs, re, next, quoted, ok := headerRegion(line, v, q, before)
+		rs, re, next, quoted, ok := s.headerRegion(line, v, q, before)
 		if !ok {
 			return next
 		}
@@ -430,7 +430,7 @@ func (s *Scanner) trySep(line []byte, p int) int {
 // headerRegion finds the bytes holding a header value that starts at v:
 // a JSON string or array of strings, a quoted string, or bare text up to the
 // delimiter that opened the name's context ("…" ']' …) or the end of line.
-func headerRegion(line []byte, v int, q byte, before byte) (rs, re, next int, quoted, ok bool) {
+func (s *Scanner) headerRegion(line []byte, v int, q byte, before byte) (rs, re, next int, quoted, ok bool) {
 	n := len(line)
 	if v >= n {
 		return 0, 0, n, false, false
@@ -469,19 +469,37 @@ func headerRegion(line []byte, v int, q byte, before byte) (rs, re, next int, qu
 	case '{':
 		closer = '}'
 	}
+	// An unquoted header value ends at the closer or the line's end,
+	// bounded. The bytes scanned for one header are not scanned again for
+	// a header that starts inside its value, so a line of many headers
+	// stays linear.
+	lim := min(n, v+maxHeaderValue)
+	b := &s.bare
 	re = v
-	for re < n {
-		c := line[re]
-		if c == closer && closer != 0 || c == '\r' || c == '\n' {
-			break
+	from := v
+	if b.end >= 0 && v >= b.from && v <= b.end && closer == b.closer {
+		if b.end >= lim {
+			return v, lim, lim, false, true
 		}
-		if c == '\\' && closer == '"' {
-			break // an escape inside a JSON string: \r\n, \"
+		if b.stopped {
+			return v, b.end, b.end, false, true
+		}
+		re, from = b.end, b.from
+	}
+	for re < lim {
+		c := line[re]
+		if c == closer && closer != 0 || c == '\r' || c == '\n' || c == '\\' && closer == '"' {
+			break // \\ inside a JSON string: an escape, \r\n or \"
 		}
 		re++
 	}
+	b.from, b.end, b.closer, b.stopped = from, re, closer, re < lim || lim == n
 	return v, re, re, false, true
 }
+
+// maxHeaderValue bounds an unquoted header value (servers reject headers
+// above 8-16 KiB).
+const maxHeaderValue = 16 << 10
 
 // jsonStringEnd returns the index of the closing quote of a JSON string whose
 // content starts at i, or len(line) for a truncated line.
@@ -1126,6 +1144,9 @@ func isOktaToken(v []byte) bool {
 	return !lowDiversity(v[2:])
 }
 
+// maxAuthority bounds the userinfo@host part of a URL.
+const maxAuthority = 2048
+
 // tryURL looks for a password in the userinfo of scheme://user:pass@host.
 // colon is the ':' of "://", a the first byte of the authority.
 func (s *Scanner) tryURL(line []byte, colon, a int) {
@@ -1134,7 +1155,7 @@ func (s *Scanner) tryURL(line []byte, colon, a int) {
 	}
 	e := a
 	at := -1
-	for e < len(line) {
+	for lim := min(len(line), a+maxAuthority); e < lim; {
 		c := line[e]
 		if c == '/' || c == '?' || c == '#' || c == '"' || c == '\'' || c == '<' || c == '>' || c == '\\' ||
 			c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == ')' || c == ']' || c == '}' || c == '`' {

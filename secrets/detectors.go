@@ -377,13 +377,30 @@ func isB64URLByte(c byte) bool { return isAlnum(c) || c == '-' || c == '_' }
 func isWordByte(c byte) bool   { return isAlnum(c) || c == '_' }
 func isLowerHex(c byte) bool   { return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' }
 
+// run returns the end of the run of bytes in the set that starts at i. It
+// looks at most maxToken bytes: no credential is longer, and the bound keeps
+// a line of many overlapping candidates linear.
 func run(line []byte, i int, ok func(byte) bool) int {
 	j := i
-	for j < len(line) && ok(line[j]) {
+	for lim := min(len(line), i+maxToken); j < lim && ok(line[j]); {
 		j++
 	}
 	return j
 }
+
+// runN is run looking at most n bytes: the matchers call it with a little
+// more than the longest token of their format.
+func runN(line []byte, i, n int, ok func(byte) bool) int {
+	j := i
+	for lim := min(len(line), i+n); j < lim && ok(line[j]); {
+		j++
+	}
+	return j
+}
+
+// maxToken is the longest token a format detector reads (a JWT segment, a
+// Slack rotating token); longer runs are cut there and fail the checks.
+const maxToken = 16 << 10
 
 // endsAt reports that no byte of the set follows e: the token is complete.
 func endsAt(line []byte, e int, ok func(byte) bool) bool {
@@ -417,6 +434,9 @@ func matchJWT(s *Scanner, line []byte, i int) (formatResult, bool) {
 	for nseg < 6 {
 		starts[nseg] = pos
 		e := run(line, pos, isB64URLByte)
+		if nseg == 0 {
+			e = runN(line, pos, 4097, isB64URLByte) // a JOSE header is short
+		}
 		ends[nseg] = e
 		nseg++
 		if e < len(line) && line[e] == '.' {
@@ -425,8 +445,8 @@ func matchJWT(s *Scanner, line []byte, i int) (formatResult, bool) {
 		}
 		break
 	}
-	if nseg < 3 || ends[0]-starts[0] < 10 {
-		return formatResult{}, false
+	if nseg < 3 || ends[0]-starts[0] < 10 || ends[0]-starts[0] > 4096 {
+		return formatResult{}, false // a JOSE header is short
 	}
 	hdr, ok := s.decodeB64URL(line[starts[0]:ends[0]])
 	if !ok || !json.Valid(hdr) || hdr[0] != '{' || !bytes.Contains(hdr, []byte(`"alg"`)) {
@@ -497,14 +517,14 @@ func githubChecksumOK(body []byte) bool {
 
 func matchGitHub(s *Scanner, line []byte, i int) (formatResult, bool) {
 	if hasPrefixAt(line, i, "github_pat_") {
-		e := run(line, i+11, isWordByte)
+		e := runN(line, i+11, 256, isWordByte)
 		if n := e - i - 11; n < 70 || n > 255 || !randomish(line[i+11:e]) {
 			return formatResult{}, false
 		}
 		return formatResult{start: i, end: e}, true
 	}
 	b := i + 4
-	e := run(line, b, isAlnum)
+	e := runN(line, b, 256, isAlnum)
 	if !endsAt(line, e, isWordByte) {
 		return formatResult{}, false
 	}
@@ -543,7 +563,7 @@ func matchGitLab(s *Scanner, line []byte, i int) (formatResult, bool) {
 		if kw == "glpat-" {
 			ok = func(c byte) bool { return isGitLabByte(c) || c == '.' }
 		}
-		e := run(line, b, ok)
+		e := runN(line, b, 302, ok)
 		for kw == "glpat-" && e > b && line[e-1] == '.' {
 			e-- // a sentence's full stop
 		}
@@ -561,7 +581,7 @@ func matchSlack(s *Scanner, line []byte, i int) (formatResult, bool) {
 	if hasPrefixAt(line, i, "xoxe.xox") {
 		// rotating access token: xoxe.xoxp-1-<base64ish>
 		b := i + 10
-		e := run(line, b, isSlackByte)
+		e := runN(line, b, 400, isSlackByte)
 		if e-b < 60 || !endsAt(line, e, isWordByte) || !randomish(line[b:e]) {
 			return formatResult{}, false
 		}
@@ -572,7 +592,7 @@ func matchSlack(s *Scanner, line []byte, i int) (formatResult, bool) {
 	if line[i+1] == 'a' { // xapp- may carry '/'
 		pred = func(c byte) bool { return isSlackByte(c) || c == '/' }
 	}
-	e := run(line, b, pred)
+	e := runN(line, b, 400, pred)
 	for e > b && line[e-1] == '-' {
 		e--
 	}
@@ -625,7 +645,7 @@ func matchSlackWebhook(s *Scanner, line []byte, i int) (formatResult, bool) {
 	if !(hasPrefixAt(line, b, "services/") || hasPrefixAt(line, b, "workflows/") || hasPrefixAt(line, b, "triggers/")) {
 		return formatResult{}, false
 	}
-	e := run(line, b, func(c byte) bool { return isB64URLByte(c) || c == '/' })
+	e := runN(line, b, 300, func(c byte) bool { return isB64URLByte(c) || c == '/' })
 	p := bytes.IndexByte(line[b:e], '/')
 	if e-b < 30 || p < 0 || distinct(line[b+p:e], 10) < 10 {
 		return formatResult{}, false
@@ -635,7 +655,7 @@ func matchSlackWebhook(s *Scanner, line []byte, i int) (formatResult, bool) {
 
 func matchStripe(s *Scanner, line []byte, i int) (formatResult, bool) {
 	b := i + 8
-	e := run(line, b, isAlnum)
+	e := runN(line, b, 248, isAlnum)
 	if n := e - b; n < 10 || n > 247 || !endsAt(line, e, isWordByte) || !randomish(line[b:e]) {
 		return formatResult{}, false
 	}
@@ -670,7 +690,7 @@ func matchAWSKeyID(s *Scanner, line []byte, i int) (formatResult, bool) {
 }
 
 func matchGoogleAPIKey(s *Scanner, line []byte, i int) (formatResult, bool) {
-	e := run(line, i+4, isB64URLByte)
+	e := runN(line, i+4, 36, isB64URLByte)
 	if e-i != 39 {
 		return formatResult{}, false
 	}
@@ -689,7 +709,7 @@ func matchGoogleAPIKey(s *Scanner, line []byte, i int) (formatResult, bool) {
 }
 
 func matchGoogleOAuth(s *Scanner, line []byte, i int) (formatResult, bool) {
-	e := run(line, i+5, isB64URLByte)
+	e := runN(line, i+5, 4096, isB64URLByte)
 	if e-i-5 < 20 || !randomish(line[i+5:e]) {
 		return formatResult{}, false
 	}
@@ -698,13 +718,13 @@ func matchGoogleOAuth(s *Scanner, line []byte, i int) (formatResult, bool) {
 
 func matchOpenAI(s *Scanner, line []byte, i int) (formatResult, bool) {
 	if hasPrefixAt(line, i, "sk-proj-") || hasPrefixAt(line, i, "sk-svcacct-") || hasPrefixAt(line, i, "sk-admin-") {
-		e := run(line, i+3, isB64URLByte)
+		e := runN(line, i+3, 512, isB64URLByte)
 		if e-i < 48 || !bytes.Contains(line[i:e], []byte("T3BlbkFJ")) {
 			return formatResult{}, false
 		}
 		return formatResult{start: i, end: e}, true
 	}
-	e := run(line, i+3, isAlnum)
+	e := runN(line, i+3, 49, isAlnum)
 	if e-i-3 != 48 || !endsAt(line, e, isB64URLByte) || !randomish(line[i+3:e]) {
 		return formatResult{}, false
 	}
@@ -712,7 +732,7 @@ func matchOpenAI(s *Scanner, line []byte, i int) (formatResult, bool) {
 }
 
 func matchAnthropic(s *Scanner, line []byte, i int) (formatResult, bool) {
-	e := run(line, i+7, isB64URLByte)
+	e := runN(line, i+7, 512, isB64URLByte)
 	if e-i < 100 || line[e-1] != 'A' || line[e-2] != 'A' {
 		return formatResult{}, false
 	}
@@ -720,8 +740,17 @@ func matchAnthropic(s *Scanner, line []byte, i int) (formatResult, bool) {
 }
 
 func matchTwilio(s *Scanner, line []byte, i int) (formatResult, bool) {
-	e := run(line, i+2, isLowerHex)
-	if e-i != 34 || !endsAt(line, e, isAlnum) || !containsFold(line, "twilio") {
+	e := runN(line, i+2, 33, isLowerHex)
+	if e-i != 34 || !endsAt(line, e, isAlnum) {
+		return formatResult{}, false
+	}
+	if s.twilio == 0 { // once per line
+		s.twilio = -1
+		if containsFold(line, "twilio") {
+			s.twilio = 1
+		}
+	}
+	if s.twilio < 0 {
 		return formatResult{}, false
 	}
 	return formatResult{start: i, end: e}, true
@@ -746,11 +775,11 @@ func containsFold(b []byte, needle string) bool {
 }
 
 func matchSendGrid(s *Scanner, line []byte, i int) (formatResult, bool) {
-	a := run(line, i+3, isB64URLByte)
+	a := runN(line, i+3, 23, isB64URLByte)
 	if a-i-3 != 22 || a >= len(line) || line[a] != '.' {
 		return formatResult{}, false
 	}
-	e := run(line, a+1, isB64URLByte)
+	e := runN(line, a+1, 44, isB64URLByte)
 	if e-a-1 != 43 {
 		return formatResult{}, false
 	}
@@ -758,7 +787,7 @@ func matchSendGrid(s *Scanner, line []byte, i int) (formatResult, bool) {
 }
 
 func matchShopify(s *Scanner, line []byte, i int) (formatResult, bool) {
-	e := run(line, i+6, isHex)
+	e := runN(line, i+6, 33, isHex)
 	if e-i-6 != 32 || !endsAt(line, e, isAlnum) {
 		return formatResult{}, false
 	}
@@ -776,7 +805,7 @@ func matchSquare(s *Scanner, line []byte, i int) (formatResult, bool) {
 	default:
 		b, lo, hi = i+7, 22, 60
 	}
-	e := run(line, b, isB64URLByte)
+	e := runN(line, b, hi+1, isB64URLByte)
 	if n := e - b; n < lo || n > hi || !randomish(line[b:e]) {
 		return formatResult{}, false
 	}
@@ -784,8 +813,8 @@ func matchSquare(s *Scanner, line []byte, i int) (formatResult, bool) {
 }
 
 func matchOkta(s *Scanner, line []byte, i int) (formatResult, bool) {
-	b := run(line, i+5, isSpace)
-	e := run(line, b, isB64URLByte)
+	b := runN(line, i+5, 8, isSpace)
+	e := runN(line, b, 43, isB64URLByte)
 	if !isOktaToken(line[b:e]) {
 		return formatResult{}, false
 	}
@@ -801,7 +830,7 @@ func matchPaddle(s *Scanner, line []byte, i int) (formatResult, bool) {
 	case 'n':
 		b, env = i+11, EnvUnknown
 	}
-	e := run(line, b, isWordByte)
+	e := runN(line, b, 256, isWordByte)
 	if e-b < 20 || !randomish(line[b:e]) {
 		return formatResult{}, false
 	}
@@ -809,7 +838,7 @@ func matchPaddle(s *Scanner, line []byte, i int) (formatResult, bool) {
 }
 
 func matchRazorpay(s *Scanner, line []byte, i int) (formatResult, bool) {
-	e := run(line, i+9, isAlnum)
+	e := runN(line, i+9, 21, isAlnum)
 	if n := e - i - 9; n < 12 || n > 20 || !endsAt(line, e, isWordByte) {
 		return formatResult{}, false
 	}
@@ -860,11 +889,11 @@ func matchBraintree(s *Scanner, line []byte, i int) (formatResult, bool) {
 	default:
 		return formatResult{}, false
 	}
-	m := run(line, b, func(c byte) bool { return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' })
+	m := runN(line, b, 33, func(c byte) bool { return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' })
 	if m-b < 10 || m-b > 32 || m >= len(line) || line[m] != '$' {
 		return formatResult{}, false
 	}
-	e := run(line, m+1, isLowerHex)
+	e := runN(line, m+1, 33, isLowerHex)
 	if e-m-1 != 32 {
 		return formatResult{}, false
 	}
@@ -872,7 +901,7 @@ func matchBraintree(s *Scanner, line []byte, i int) (formatResult, bool) {
 }
 
 func matchNpm(s *Scanner, line []byte, i int) (formatResult, bool) {
-	e := run(line, i+4, isAlnum)
+	e := runN(line, i+4, 37, isAlnum)
 	if e-i-4 != 36 || !endsAt(line, e, isWordByte) || !randomish(line[i+4:e]) {
 		return formatResult{}, false
 	}
@@ -885,13 +914,16 @@ func matchPrivateKey(s *Scanner, line []byte, i int) (formatResult, bool) {
 		return formatResult{}, false
 	}
 	// -----BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----
-	e := run(line, b, func(c byte) bool { return c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == ' ' })
+	e := runN(line, b, 64, func(c byte) bool { return c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == ' ' })
 	label := line[b:e]
 	if !hasPrefixAt(line, e, "-----") || !(bytes.HasSuffix(label, []byte("PRIVATE KEY")) || bytes.HasSuffix(label, []byte("PRIVATE KEY BLOCK"))) {
 		return formatResult{}, false
 	}
 	e += 5
-	if end := bytes.Index(line[e:], []byte("-----END")); end >= 0 {
+	// a PEM key on one line is a few KiB; a bounded window keeps a line
+	// of many BEGIN markers linear
+	window := line[e:min(len(line), e+maxPEMLine)]
+	if end := bytes.Index(window, []byte("-----END")); end >= 0 {
 		// the key on one line (JSON "\n" escapes): report through END
 		body := line[e : e+end]
 		n := 0
@@ -907,7 +939,7 @@ func matchPrivateKey(s *Scanner, line []byte, i int) (formatResult, bool) {
 		if n < 32 {
 			return formatResult{}, false
 		}
-		close := bytes.Index(line[e+end+8:], []byte("-----"))
+		close := bytes.Index(window[end+8:], []byte("-----"))
 		if close < 0 {
 			return formatResult{}, false
 		}
@@ -916,7 +948,7 @@ func matchPrivateKey(s *Scanner, line []byte, i int) (formatResult, bool) {
 	// only the BEGIN line: up to the end of its string, or of the line
 	stop := len(line)
 	if i > 0 && (line[i-1] == '"' || line[i-1] == '\'') {
-		if k := bytes.IndexByte(line[e:], line[i-1]); k >= 0 {
+		if k := bytes.IndexByte(window, line[i-1]); k >= 0 {
 			stop = e + k
 		}
 	}
@@ -926,9 +958,13 @@ func matchPrivateKey(s *Scanner, line []byte, i int) (formatResult, bool) {
 	return formatResult{start: i, end: stop, kind: "private-key"}, true
 }
 
+// maxPEMLine bounds the search for the END of a PEM key written on one
+// line (an RSA-4096 key is about 3.3 KiB of base64).
+const maxPEMLine = 16 << 10
+
 // matchBearer finds "Bearer <credential>" outside a header.
 func matchBearer(s *Scanner, line []byte, i int) (formatResult, bool) {
-	b := run(line, i+7, isSpace)
+	b := runN(line, i+7, 8, isSpace)
 	e := run(line, b, isToken68)
 	if e == b || !endsAt(line, e, func(c byte) bool { return !isCredentialStop(c) }) {
 		return formatResult{}, false
@@ -965,8 +1001,8 @@ func authParamAt(tok, line []byte, e int) bool {
 }
 
 func matchBasic(s *Scanner, line []byte, i int) (formatResult, bool) {
-	b := run(line, i+6, isSpace)
-	e := run(line, b, isToken68)
+	b := runN(line, i+6, 8, isSpace)
+	e := runN(line, b, 1025, isToken68)
 	tok := line[b:e]
 	if len(tok) < 8 || authParamAt(tok, line, e) || !isBasicCredential(tok) {
 		return formatResult{}, false
@@ -998,12 +1034,13 @@ func matchCurlUser(s *Scanner, line []byte, i int) (formatResult, bool) {
 	if b >= len(line) || !(isSpace(line[b]) || kwLen > 2 && line[b] == '=') {
 		return formatResult{}, false
 	}
-	b = run(line, b+1, isSpace)
+	b = runN(line, b+1, 8, isSpace)
 	// one shell word: bare parts and quoted parts up to a blank
 	e := b
-	for e < len(line) && !isSpace(line[e]) {
+	limit := min(len(line), b+1024)
+	for e < limit && !isSpace(line[e]) {
 		if q := line[e]; q == '"' || q == '\'' {
-			k := bytes.IndexByte(line[e+1:], q)
+			k := bytes.IndexByte(line[e+1:limit], q)
 			if k < 0 {
 				return formatResult{}, false
 			}
