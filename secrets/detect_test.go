@@ -192,6 +192,12 @@ func TestPrecedence(t *testing.T) {
 		{"https://deploy: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@github.com/o/r", "url-password", "github", "github", EnvProduction, "github.com", "", 15},
 		{"X-Plaid: access-production-15c891ff-3add-6527-a494-6d15b17dd255", "plaid-access-token", "plaid", "plaid", EnvProduction, "", "", 9},
 		{"Authorization: SSWS 00BAHS0GNzLZKF2zuJDMB0LO5UHWfCFWn05Gq59Pb2", "authorization-header", "okta", "okta", EnvUnknown, "Authorization", "SSWS", 20},
+		{"jwt eyJhbGciOiJSUzI1NiIsInR5cCI6ImF0K2p3dCIsImtpZCI6ImsxIn0.eyJzdWIiOiJzdmMiLCJpc3MiOiJodHRwczovL2xvZ2luLnNhbmRib3guZXhhbXBsZS5jb20vIiwic2NvcGUiOiJyZWFkIn0.fvz0Hxhs2y8NZkYhLY2bZqVWlxS7LrVbgdBqfiucy_Q",
+			"jwt", KindJWT, "", EnvSandbox, "", "", 4}, // iss https://login.sandbox.example.com/
+		{"id eyJhbGciOiAiZGlyIiwgImVuYyI6ICJBMjU2R0NNIn0..iv_AbCdEfGhIjKl.cipher_AbCdEfGhIjKlMnOp.tag_AbCdEfGhIjKlMn", "jwt", KindJWE, "", EnvUnknown, "", "", 3},
+		{"BT=access_token$sandbox$bcixgy29db8p5qa3$222f828767efc2f91624a8940f1f836f", "braintree-token", "braintree", "braintree", EnvSandbox, "", "", 3},
+		{"paddle: pdl_sdbx_apikey_p1jjee5bzxsm9gvjoucomkkv9i_kdf92qrjvWeRkipW8wXm", "paddle-api-key", "paddle", "paddle", EnvSandbox, "", "", 8},
+		{"curl -u deploy:Zx3kQ8c1f2a9 https://x", "curl-user", KindPassword, "", EnvUnknown, "", "", 15},
 	}
 	for _, tt := range tests {
 		ms := scanAll(tt.line)
@@ -253,6 +259,16 @@ func TestContexts(t *testing.T) {
 		{"Set-Cookie: sid=" + tok + "; Path=/; Secure", tok, "cookie"},
 		{`{"Cookie":"sid=` + tok + `"}`, tok, "cookie"},
 		{"Cookie: sid=" + tok, tok, "cookie"},
+		{"Authorization: Negotiate YIIJvwYGKwYBBQUCoIIJszCCCa+gJDAiBgkq", "YIIJvwYGKwYBBQUCoIIJszCCCa+gJDAiBgkq", "authorization-header"},
+		{"Authorization: AWS4-HMAC-SHA256 Credential=AKIABENYJQWX6HH7566T/20261130/us-east-1/s3/aws4_request, Signature=fe5f80f77d5f",
+			"Credential=AKIABENYJQWX6HH7566T/20261130/us-east-1/s3/aws4_request, Signature=fe5f80f77d5f", "authorization-header"},
+		{`{"authorization":"Digest username=\"bob\", nonce=\"dcd98b71\", response=\"6629fae4\""}`,
+			`username=\"bob\", nonce=\"dcd98b71\", response=\"6629fae4\"`, "authorization-header"},
+		{"mongodb+srv://app:" + tok + "@cluster0.abcde.mongodb.net/db?retryWrites=true", tok, "url-password"},
+		{"redis://:" + tok + "@cache.internal:6379/0", tok, "url-password"},
+		{"GET /b/k.jpg?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Signature=" + tok + " HTTP/1.1", tok, "query-param"},
+		{`Authorization: Bearer t\xc3\xb6k\xc3\xa9n-1`, `t\xc3\xb6k\xc3\xa9n-1`, "authorization-header"},
+		{`{"args":"access_token=` + tok + `&page=2"}`, tok, "query-param"},
 	}
 	for _, tt := range tests {
 		ms := scanAll(tt.line)
