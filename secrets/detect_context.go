@@ -136,19 +136,40 @@ func (s *Scanner) trySep(line []byte, p int) int {
 		if !ok {
 			return next
 		}
-		if info.class == nameAuthorization {
-			end := s.addAuthorization(line, rs, re, field)
-			if quoted {
+		array := q != 0 && line[v] == '['
+		for {
+			if info.class == nameAuthorization {
+				end := s.addAuthorization(line, rs, re, field)
+				if !quoted {
+					// bare text: separators after the credential are
+					// someone else's
+					return max(end, p+1)
+				}
+			} else {
+				s.addCookies(line, rs, re, info.class == nameSetCookie, field)
+				if !quoted {
+					return p + 1
+				}
+			}
+			// the next element of a JSON array: "Set-Cookie":["a=1","b=2"]
+			if !array {
 				return next
 			}
-			// bare text: separators after the credential are someone else's
-			return max(end, p+1)
+			k := next + 1
+			for k < n && isSpace(line[k]) {
+				k++
+			}
+			if k >= n || line[k] != ',' {
+				return next
+			}
+			for k++; k < n && isSpace(line[k]); k++ {
+			}
+			if k >= n || line[k] != '"' {
+				return next
+			}
+			rs, re = k+1, jsonStringEnd(line, k+1)
+			next = re
 		}
-		s.addCookies(line, rs, re, info.class == nameSetCookie, field)
-		if quoted {
-			return next
-		}
-		return p + 1
 	}
 
 	// one value: a JSON string, a quoted string or a bare token
@@ -632,9 +653,26 @@ func (s *Scanner) addCookies(line []byte, rs, re int, set bool, field [2]int) {
 	}
 }
 
-// antiForgery: CSRF/XSRF cookies carry a token that is not a credential.
+// antiForgery: CSRF/XSRF cookies carry a token that is not a credential;
+// analytics and preference cookies carry none at all.
 func antiForgery(name []byte) bool {
-	return containsFold(name, "csrf") || containsFold(name, "xsrf")
+	if containsFold(name, "csrf") || containsFold(name, "xsrf") {
+		return true
+	}
+	var buf [32]byte
+	lower, ok := lowerName(buf[:0], name)
+	if !ok || len(lower) > len(buf) {
+		return false
+	}
+	return notCredentialCookies[string(lower)] || hasPrefixAt(lower, 0, "_ga_") || hasPrefixAt(lower, 0, "_hj") || hasPrefixAt(lower, 0, "amp_")
+}
+
+// notCredentialCookies: analytics, consent and preference cookies found in
+// browser captures.
+var notCredentialCookies = map[string]bool{
+	"_ga": true, "_gid": true, "_gat": true, "_gcl_au": true, "_fbp": true, "_fbc": true, "ajs_anonymous_id": true,
+	"theme": true, "lang": true, "language": true, "locale": true, "timezone": true, "tz": true, "consent": true,
+	"cookieconsent_status": true, "optanonconsent": true, "optanonalertboxclosed": true,
 }
 
 func validCookieName(b []byte) bool {

@@ -101,6 +101,7 @@ var (
 			"X-Forwarded-Cookie: a=1",
 			`curl -H "Cookie: session_id=${LATEST_SESSION}" https://api.example.com`,
 			"Set-Cookie: session=deleted; expires=Thu, 01 Jan 1970 00:00:00 GMT",
+			"Cookie: _ga=GA1.2.1871276535.1700000000; theme=dark; csrftoken=Zx3kQ8c1f2a9b7d4e6",
 		}}
 	detAPIKeyHeader = &Detector{Name: "api-key-header", rank: rankHeader,
 		Doc:         "the value of an API-key-like header (X-Api-Key, Api-Key, X-Auth-Token, Private-Token, ...: IsCredentialHeader) in header text or JSON",
