@@ -2,6 +2,7 @@ package rules
 
 import (
 	"encoding/base64"
+	"regexp"
 	"strings"
 	"unicode/utf8"
 
@@ -107,11 +108,27 @@ func (malformedAuthorization) Check(c *Context, rec *parsers.Record) {
 func authorizationProblems(cred Credential) []string {
 	a := cred.Auth
 	tok := a.Credential
-	switch tok.Kind() {
-	case secrets.KindRedacted, secrets.KindPlaceholder:
-		return nil
-	}
 	raw := tok.Reveal()
+	// authtriage sanitize replaces the token by a marker and keeps what is
+	// around it (scheme, quotes, blanks): judge that, with the marker
+	// standing for a well-formed token. Other redactions say nothing.
+	sanitized := strings.Contains(raw, "<redacted:")
+	if sanitized {
+		raw = reMarker.ReplaceAllStringFunc(raw, func(m string) string {
+			if _, ok := secrets.ParseMarker(m); ok {
+				return "x"
+			}
+			return m
+		})
+	}
+	switch tok.Kind() {
+	case secrets.KindPlaceholder:
+		return nil
+	case secrets.KindRedacted:
+		if !sanitized {
+			return nil
+		}
+	}
 	var out []string
 	if len(a.Schemes) == 0 {
 		if tok.Empty() {
@@ -141,12 +158,20 @@ func authorizationProblems(cred Credential) []string {
 			out = append(out, bad)
 		}
 	case "Basic":
-		if p := basicProblem(strings.Trim(trimmed, `"'`)); p != "" {
+		if sanitized {
+			// the marker's kind says whether it was user:password
+			if m, ok := secrets.ParseMarker(strings.Trim(strings.TrimSpace(tok.Reveal()), `"'`)); !ok || m.Kind != string(secrets.KindBasic) {
+				out = append(out, "the Basic credential is not base64 of \"user:password\" (as the sanitized value's kind says)")
+			}
+		} else if p := basicProblem(strings.Trim(trimmed, `"'`)); p != "" {
 			out = append(out, p)
 		}
 	}
 	return out
 }
+
+// reMarker finds sanitize's markers inside a credential.
+var reMarker = regexp.MustCompile(`<redacted:[^<>]*>`)
 
 // token68Problem reports bytes a Bearer token may not hold (RFC 6750 §2.1).
 func token68Problem(t string) string {

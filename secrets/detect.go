@@ -226,6 +226,8 @@ func (s *Scanner) resolve(line []byte, fn func(Match)) {
 		m := s.build(line, &c[k])
 		if k := m.Secret.Kind(); k == KindRedacted || k == KindPlaceholder || k == KindEmpty {
 			continue // not a credential; and these kinds display their value
+		} else if sanitizedJWT(line, m.Start, m.End) {
+			continue // header.payload.<redacted:sig::43:fp>: sanitize's output
 		}
 		fn(m)
 	}
@@ -315,4 +317,26 @@ func providerOf(k Kind) string {
 		return s[:i]
 	}
 	return s
+}
+
+// sanitizedJWT reports a JWT whose signature is a redaction marker, also when
+// a detector's value stopped at the marker's '<' (header.payload. then
+// <redacted:sig::43:fp>).
+func sanitizedJWT(line []byte, start, end int) bool {
+	v := string(line[start:end])
+	if strings.Contains(v, "<redacted:") {
+		return true // a value sanitize already rewrote (Digest params)
+	}
+	if _, _, sig, ok := splitJWT(v); ok {
+		if sig != "" {
+			return IsRedactionMarker(sig)
+		}
+		if end < len(line) {
+			switch line[end] {
+			case '<', '[', '*', '(', '{', '#':
+				return true
+			}
+		}
+	}
+	return false
 }

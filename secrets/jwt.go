@@ -72,6 +72,11 @@ func DecodeJWT(s string) (*JWT, error) {
 		return nil, fmt.Errorf("not a compact JWS")
 	}
 	j := &JWT{SigLen: len(sig), EmptySignature: sig == "", SanitizedSignature: sig != "" && IsRedactionMarker(sig)}
+	if m, ok := ParseMarker(sig); ok {
+		// sanitize's marker keeps the signature's length: 0 says the
+		// token was unsigned before it was sanitized.
+		j.SigLen, j.EmptySignature = m.Len, m.Len == 0
+	}
 	if !j.EmptySignature && !j.SanitizedSignature && isB64URL(sig) {
 		claims := jwt.MapClaims{}
 		parser := jwt.NewParser(jwt.WithJSONNumber())
@@ -104,9 +109,11 @@ func decodeSegment(seg string, into *map[string]any) error {
 // Alg is the header's alg, "" when absent.
 func (j *JWT) Alg() string { return str(j.Header["alg"]) }
 
-// Unsigned reports alg none or an empty signature — not a sanitized one.
+// Unsigned reports alg none or an empty signature — not a sanitized one,
+// unless the header says alg none or sanitize's marker says the signature
+// was empty before (<redacted:sig::0:fp>).
 func (j *JWT) Unsigned() bool {
-	if j.Encrypted || j.SanitizedSignature {
+	if j.Encrypted {
 		return false
 	}
 	return strings.EqualFold(j.Alg(), "none") || j.EmptySignature

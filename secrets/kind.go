@@ -144,6 +144,17 @@ func Classify(raw string) (Kind, string) {
 
 // LookupPrefix finds the public prefix raw starts with.
 func LookupPrefix(raw string) (prefixKind, bool) {
+	if len(raw) > 0 && raw[0] == '<' {
+		// a sanitized marker keeps the public prefix and the length
+		if m, ok := ParseMarker(raw); ok && m.Prefix != "" {
+			for _, p := range prefixes {
+				if p.prefix == m.Prefix && m.Len >= p.min {
+					return p, true
+				}
+			}
+		}
+		return prefixKind{}, false
+	}
 	for _, p := range prefixes {
 		if len(raw) >= p.min && strings.HasPrefix(raw, p.prefix) {
 			return p, true

@@ -184,6 +184,15 @@ func displayValue(raw string, k Kind, prefix string, fp Fingerprint) string {
 	case KindEmpty:
 		return "(empty)"
 	case KindRedacted, KindPlaceholder:
+		if m, ok := ParseMarker(raw); ok {
+			// sanitize's marker: what it stands for, in the usual form,
+			// "sanitized stripe sk_live_…(107 chars) #3f9a1c02b7d4"
+			p := ""
+			if m.Prefix != "" {
+				p = m.Prefix + "…"
+			}
+			return "sanitized " + m.Kind + " " + p + "(" + strconv.Itoa(m.Len) + " chars) #" + m.FP
+		}
 		// Markers and placeholders carry no secret; showing them tells the
 		// reader what was sent. Long ones are cut so a mistaken
 		// classification cannot print a whole value.

@@ -1,0 +1,143 @@
+package sanitize
+
+import (
+	"bufio"
+	"compress/gzip"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/authtriage/authtriage/parsers"
+)
+
+// Options configure a run.
+type Options struct {
+	// Format forces the input format; "" or "auto" sniffs it as analyze
+	// does.
+	Format parsers.Format
+	// DropClaims names JWT claims (email, name, ...) removed from the
+	// payload of every JWT, which is then re-encoded.
+	DropClaims []string
+	// MaxLine is the longest line of a text input that is kept; a longer
+	// line is left out (and a note put in its place). Default
+	// parsers.DefaultOptions.MaxLine.
+	MaxLine int
+	// OnReplace receives every replacement, in display form only (for
+	// --dry-run).
+	OnReplace func(Replacement)
+	// OnWarning receives problems that did not stop the run: a truncated
+	// HAR, a line too long.
+	OnWarning func(string)
+}
+
+// Replacement describes one replaced credential without revealing it.
+type Replacement struct {
+	// Entry is the 0-based HAR entry, -1 outside HAR.
+	Entry int
+	// Line is the 1-based line of a text input, 0 for HAR.
+	Line int
+	// Field is where the value was: "request.headers[2] Authorization",
+	// "request.url query access_token", "line 12 Authorization".
+	Field string
+	// Kind is the credential's kind (jwt, stripe, basic, cookie, opaque, …).
+	Kind string
+	// Detector names the detector that found it, "" when the input's
+	// structure named it (a header, a cookie, a credential-named field).
+	Detector string
+	// Display is the redacted display form: kind, public prefix, length
+	// and fingerprint.
+	Display string
+}
+
+// Stats sums up a run.
+type Stats struct {
+	Format parsers.Format
+	// Entries are the HAR entries written; Lines the lines of a text input.
+	Entries, Lines int
+	// Replaced counts replaced credential values.
+	Replaced int
+	// Truncated is set when a HAR ended inside an entry.
+	Truncated bool
+}
+
+// Sanitize reads one input and writes a copy with every credential in
+// sanitized form. A HAR stays a HAR (every entry, in order, equal to the
+// input outside the replaced values); curl transcripts and logs stay text,
+// line for line. Gzip input is decompressed (the output is not compressed).
+// The error is set when the input cannot be sanitized at all (unreadable,
+// a YAML HAR, not a HAR document); what was written before is then partial
+// and must be discarded.
+func Sanitize(in io.Reader, out io.Writer, name string, o Options) (Stats, error) {
+	warn := o.OnWarning
+	if warn == nil {
+		warn = func(string) {}
+	}
+	if o.MaxLine <= 0 {
+		o.MaxLine = parsers.DefaultOptions.MaxLine
+	}
+	var drop map[string]bool
+	if len(o.DropClaims) > 0 {
+		drop = map[string]bool{}
+		for _, c := range o.DropClaims {
+			if c = strings.TrimSpace(c); c != "" {
+				drop[c] = true
+			}
+		}
+	}
+	r := &replacer{report: o.OnReplace, entry: -1, drop: drop}
+	if rs, ok := in.(io.ReadSeeker); ok {
+		// A file is read twice: the first pass learns every credential,
+		// so that one echoed earlier in the file than where its
+		// structure names it (a cookie value in an analytics URL of an
+		// earlier entry) is replaced too. Memory stays bounded: the
+		// pass keeps only the (capped) set of values.
+		if start, err := rs.Seek(0, io.SeekCurrent); err == nil {
+			pre := &replacer{entry: -1, drop: drop}
+			if _, err := run(rs, io.Discard, name, o, pre, func(string) {}); err == nil {
+				r.known = pre.known
+			}
+			if _, err := rs.Seek(start, io.SeekStart); err != nil {
+				return Stats{}, fmt.Errorf("%s: %w", name, err)
+			}
+		}
+	}
+	return run(in, out, name, o, r, warn)
+}
+
+func run(in io.Reader, out io.Writer, name string, o Options, r *replacer, warn func(string)) (Stats, error) {
+	st := Stats{}
+	br := bufio.NewReaderSize(in, 64<<10)
+	if head, _ := br.Peek(2); len(head) == 2 && head[0] == 0x1f && head[1] == 0x8b {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return st, fmt.Errorf("%s: gzip: %w", name, err)
+		}
+		defer zr.Close()
+		br = bufio.NewReaderSize(zr, 64<<10)
+	}
+	f := o.Format
+	if f == "" || f == "auto" {
+		head, err := br.Peek(32 << 10)
+		if len(head) == 0 {
+			if err != nil && err != io.EOF {
+				return st, fmt.Errorf("%s: %w", name, err)
+			}
+			return st, fmt.Errorf("%s: the input is empty", name)
+		}
+		f = parsers.Sniff(head, name)
+	}
+	st.Format = f
+	var err error
+	switch f {
+	case parsers.FormatHAR:
+		err = sanitizeHAR(br, out, name, r, &st, warn)
+	case parsers.FormatCurl:
+		err = sanitizeText(br, out, name, true, o.MaxLine, r, &st, warn)
+	case parsers.FormatJSONL, parsers.FormatCLF, parsers.FormatText:
+		err = sanitizeText(br, out, name, false, o.MaxLine, r, &st, warn)
+	default:
+		err = fmt.Errorf("%s: format %q cannot be sanitized", name, f)
+	}
+	st.Replaced = r.count
+	return st, err
+}
