@@ -354,7 +354,6 @@ func diffFindings(a, b map[int][]string) string {
 	return d.String()
 }
 
-
 // distinctive: a value that cannot turn up elsewhere by chance — at least 8
 // bytes and not a plain word (the sanitizer replaces such values wherever
 // they appear; a plain word, cookie value "accepted", only where it was a
