@@ -70,7 +70,9 @@ machine, and no secret is ever printed in full.`,
 	root.SetVersionTemplate("authtriage {{.Version}}\n")
 	root.AddCommand(
 		newAnalyzeCmd(s),
+		newDiffCmd(s),
 		newRulesCmd(s),
+		newSanitizeCmd(s),
 		newVersionCmd(s),
 	)
 	// Unknown subcommands and stray arguments are usage errors too.
