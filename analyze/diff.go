@@ -111,7 +111,7 @@ type authView struct {
 	when            time.Time
 	auth            *credView // Authorization (Proxy-Authorization for 407)
 	headers         map[string]*credView
-	headerNames     []string // credential headers other than Authorization, as written
+	headerNames     []string          // credential headers other than Authorization, as written
 	cookies         map[string]string // name -> source fingerprint
 	cookieNames     []string
 	params          map[string]*credView // query/body/userinfo credentials by place+name
