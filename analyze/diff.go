@@ -117,6 +117,8 @@ type authView struct {
 	params          map[string]*credView // query/body/userinfo credentials by place+name
 	paramNames      []string
 	credentialCount int
+	// sig identifies the credentials carried (credSignature)
+	sig string
 	// challenge is the response's WWW-Authenticate (Proxy-Authenticate
 	// for a 407), scrubbed: what the server said about the credential
 	challenge string
@@ -210,7 +212,9 @@ func readViews(ctx context.Context, path string, in *DiffInput, o *DiffOptions) 
 			continue
 		}
 		facts.Reset(rec)
-		views = append(views, newAuthView(rec, facts, o.Env))
+		v := newAuthView(rec, facts, o.Env)
+		v.sig = v.credSignature()
+		views = append(views, v)
 	}
 	if in.Exchanges == 0 {
 		in.Failed = fmt.Sprintf("%s: no HTTP exchange could be read", path)
@@ -352,7 +356,10 @@ func pairViews(res *DiffResult, good, bad []*authView, env *secrets.EnvResolver)
 	for _, v := range bad {
 		add(v, false)
 	}
-	type pairKey struct{ ok, fail, dir string }
+	// One pair per host pair and credential of the refused request:
+	// retries of the same request collapse, another credential on the
+	// same route is its own pair.
+	type pairKey struct{ fail, dir, cred string }
 	for _, k := range order {
 		g := groups[k]
 		switch {
@@ -382,15 +389,15 @@ func pairViews(res *DiffResult, good, bad []*authView, env *secrets.EnvResolver)
 				if !refused(f.status) {
 					continue
 				}
-				ok := pickSuccess(oks, f.host)
-				if ok == nil {
-					continue
-				}
-				pk := pairKey{ok.host, f.host, dir}
-				if seen[pk] {
+				pk := pairKey{f.host, dir, f.sig}
+				if seen[pk] || len(res.Pairs) >= maxDiffPairs {
 					continue
 				}
 				seen[pk] = true
+				ok := pickSuccess(oks, f)
+				if ok == nil {
+					continue
+				}
 				gv, bv := ok, f
 				if dir == "good" {
 					gv, bv = f, ok
@@ -405,22 +412,32 @@ func pairViews(res *DiffResult, good, bad []*authView, env *secrets.EnvResolver)
 	}
 }
 
-// pickSuccess returns the first successful request, to host when there is
-// one.
-func pickSuccess(vs []*authView, host string) *authView {
-	var any *authView
+// pickSuccess returns the successful request to pair with a refused one:
+// to the same host and with the same credentials when there is one (what
+// else differs then stands out), else to the same host, else with the same
+// credentials, else the first.
+func pickSuccess(vs []*authView, f *authView) *authView {
+	var best *authView
+	bestScore := -1
 	for _, v := range vs {
 		if !succeeded(v.status) {
 			continue
 		}
-		if host == "" || v.host == "" || strings.EqualFold(v.host, host) {
-			return v
+		score := 0
+		if f.host == "" || v.host == "" || strings.EqualFold(v.host, f.host) {
+			score += 2
 		}
-		if any == nil {
-			any = v
+		if v.sig == f.sig {
+			score++
+		}
+		if score > bestScore {
+			best, bestScore = v, score
+		}
+		if score == 3 {
+			break
 		}
 	}
-	return any
+	return best
 }
 
 func request(v *authView) DiffRequest {
@@ -682,4 +699,26 @@ func unionNames(a, b []string) []string {
 		}
 	}
 	return out
+}
+
+// maxDiffPairs bounds the pairs reported.
+const maxDiffPairs = 1000
+
+// credSignature identifies the credentials a request carries, by place,
+// name and fingerprint.
+func (v *authView) credSignature() string {
+	var b strings.Builder
+	if v.auth != nil {
+		b.WriteString(v.auth.scheme + " " + v.auth.fp + ";")
+	}
+	for _, n := range v.headerNames {
+		b.WriteString(n + "=" + v.headers[strings.ToLower(n)].fp + ";")
+	}
+	for _, n := range v.paramNames {
+		b.WriteString(n + "=" + v.params[n].fp + ";")
+	}
+	for _, n := range v.cookieNames {
+		b.WriteString("cookie " + n + "=" + v.cookies[n] + ";")
+	}
+	return b.String()
 }

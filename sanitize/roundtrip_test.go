@@ -120,6 +120,12 @@ func TestRoundTrip(t *testing.T) {
 					t.Errorf("entries written %d, input has %d", st.Entries, a.exchanges+a.skipped)
 				}
 			}
+			// 5. a sanitized copy sanitizes to itself
+			againDir := filepath.Join(dir, "again")
+			os.MkdirAll(againDir, 0o755)
+			if again, _ := roundTrip(t, out, againDir, sanitize.Options{}); !bytes.Equal(mustRead(t, again), outBytes) {
+				t.Errorf("sanitizing the copy changed it")
+			}
 			// 4. analyze says the same, leaks apart
 			fa, fb := findingsByExchange(t, in, a), findingsByExchange(t, out, b)
 			if d := diffFindings(fa, fb); d != "" {
@@ -377,4 +383,13 @@ func distinctive(s string) bool {
 		}
 	}
 	return digit || upper && lower
+}
+
+func mustRead(t *testing.T, p string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

@@ -3,6 +3,7 @@ package sanitize
 import (
 	"encoding/base64"
 	"net/url"
+	"regexp"
 	"strings"
 
 	"github.com/authtriage/authtriage/secrets"
@@ -126,7 +127,9 @@ func (r *replacer) authorizationPart(part, field string) string {
 	}
 	inner := cred[i:j]
 	var out string
-	switch {
+	switch k, _ := secrets.Classify(inner); {
+	case k == secrets.KindRedacted || k == secrets.KindPlaceholder || secrets.IsSanitized(inner):
+		out, _ = r.value(inner, "", field, "") // kept (a JWT may lose claims)
 	case scheme != "Basic" && scheme != "Bearer" && isAuthParams(inner):
 		out = r.authParams(inner, field)
 	case (scheme == "Bearer" || scheme == "DPoP") && !isToken68(inner):
@@ -445,11 +448,27 @@ func isToken68(s string) bool {
 	return body != ""
 }
 
-// token68Runs replaces each run of token68 bytes and keeps the others.
+// token68Runs replaces each run of token68 bytes and keeps the others, and
+// the markers of an earlier sanitization.
 func (r *replacer) token68Runs(v, field string) string {
 	var b strings.Builder
 	start := -1
 	for i := 0; i <= len(v); i++ {
+		if i < len(v) && v[i] == '<' {
+			if m := reMarker.FindStringIndex(v[i:]); m != nil && m[0] == 0 {
+				if start >= 0 {
+					run := v[start:i]
+					if !strings.HasSuffix(run, ".") {
+						run, _ = r.value(run, "", field, "")
+					}
+					b.WriteString(run) // a sanitized JWT's header.payload. stays
+					start = -1
+				}
+				b.WriteString(v[i : i+m[1]])
+				i += m[1] - 1
+				continue
+			}
+		}
 		if i < len(v) && token68Byte(v[i]) {
 			if start < 0 {
 				start = i
@@ -467,3 +486,6 @@ func (r *replacer) token68Runs(v, field string) string {
 	}
 	return b.String()
 }
+
+// reMarker finds the markers of an earlier sanitization.
+var reMarker = regexp.MustCompile(`<redacted:[^<>\s]*>`)

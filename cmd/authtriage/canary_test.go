@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -195,6 +196,76 @@ func TestCanary(t *testing.T) {
 			}
 		}
 	}
+	// sanitize: the copy (-o), the copy on stdout and the dry-run listing
+	// hold no canary. The copy keeps a JWT's header and payload on
+	// purpose, so for it the JWT counts by its signature (a canary too).
+	bySignature := append(append([]string{}, canaries...), realCredentials(t)...)
+	for i, in := range inputs {
+		out := filepath.Join(dir, "sanitized-"+strconv.Itoa(i)+"-"+filepath.Base(in))
+		for _, args := range [][]string{{"sanitize", in, "-o", out}, {"sanitize", in}, {"sanitize", "--dry-run", in}, {"sanitize", "--drop-claims", "iss", in}} {
+			r := runBinary(t, "", args...)
+			if r.code != 0 {
+				t.Fatalf("%v: exit %d: %s", args, r.code, r.stderr)
+			}
+			for name, s := range map[string]string{"stdout": r.stdout, "stderr": r.stderr} {
+				if l := leaks(s, bySignature); l != "" {
+					t.Errorf("%v: %s leaks %s", args, name, l)
+				}
+			}
+		}
+		copyText := string(mustRead(t, out))
+		if l := leaks(copyText, bySignature); l != "" {
+			t.Errorf("sanitize %s: the copy leaks %s", in, l)
+		}
+		if !strings.Contains(copyText, "<redacted:") {
+			t.Errorf("sanitize %s: nothing was replaced", in)
+		}
+		// and every command's output on the copy is clean too
+		for _, format := range []string{"table", "json"} {
+			r := runBinary(t, "", "analyze", "--format", format, out)
+			if l := leaks(r.stdout+r.stderr, secrets); l != "" {
+				t.Errorf("analyze of the sanitized %s leaks %s", in, l)
+			}
+		}
+	}
+	// diff: every input kind against the canary HAR and the transcript,
+	// both ways, in both formats. An input without HTTP exchanges (the
+	// application log) ends with exit 3, its message clean too.
+	for _, in := range inputs {
+		for _, other := range []string{har, curl} {
+			for _, format := range []string{"table", "markdown"} {
+				for _, args := range [][]string{{"diff", "--format", format, in, other}, {"diff", "--format", format, other, in}} {
+					r := runBinary(t, "", args...)
+					if r.code != 0 && r.code != 3 {
+						t.Fatalf("%v: exit %d: %s", args, r.code, r.stderr)
+					}
+					for name, s := range map[string]string{"stdout": r.stdout, "stderr": r.stderr} {
+						if l := leaks(s, secrets); l != "" {
+							t.Errorf("%v: %s leaks %s", args, name, l)
+						}
+					}
+				}
+			}
+		}
+	}
+	// diff must have compared credentials for the check to mean
+	// something: the same capture with every request answered 200 as GOOD
+	// pairs each refused request with itself, every canary on both sides.
+	ok := filepath.Join(dir, "canary-ok.har")
+	okText := regexp.MustCompile(`"status": 40[137]`).ReplaceAllString(canaryHAR(), `"status": 200`)
+	if err := os.WriteFile(ok, []byte(okText), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, format := range []string{"table", "markdown"} {
+		r := runBinary(t, "", "diff", "--format", format, ok, har)
+		if r.code != 0 || strings.Count(r.stdout, "same credential") < 5 {
+			t.Fatalf("diff of the canary HAR: exit %d, %d credentials compared\n%s", r.code, strings.Count(r.stdout, "same credential"), r.stdout)
+		}
+		if l := leaks(r.stdout+r.stderr, secrets); l != "" {
+			t.Errorf("diff --format %s of the canary HAR leaks %s", format, l)
+		}
+	}
+
 	// The canary inputs must also produce findings (a test that cannot
 	// fail because nothing is rendered proves nothing).
 	for _, in := range []string{har, curl, filepath.Join(dir, "nginx.json")} {
