@@ -25,7 +25,9 @@ var diffCases = []struct {
 	{"browser-expired-token", subset("../testdata/browser/expired-token.har", "good.har", 6), subset("../testdata/browser/expired-token.har", "bad.har", 3)},
 }
 
-func file(p string) func(*testing.T, string) string { return func(*testing.T, string) string { return p } }
+func file(p string) func(*testing.T, string) string {
+	return func(*testing.T, string) string { return p }
+}
 
 // subset writes the listed entries of a HAR into dir.
 func subset(src, name string, idx ...int) func(*testing.T, string) string {
