@@ -435,8 +435,13 @@ func (r *replacer) harParams(ps *jnode, field string) {
 			v.set(r.param(name, v.str(), f))
 			v.done = true
 		} else if v.typ == '{' || v.typ == '[' {
-			// chrome-har writes a JSON object as the value
-			r.jsonTree(v, f)
+			// chrome-har writes a JSON object as the value: under a
+			// credential's name, every string in it is the credential
+			if secrets.IsCredentialParam(name) {
+				v.walkStrings("", func(_ string, n *jnode) { n.set(r.whole(n.str(), "", f)) })
+			} else {
+				r.jsonTree(v, f)
+			}
 			markDone(v)
 		}
 	}

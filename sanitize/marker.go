@@ -33,8 +33,9 @@ const (
 // opaque classification (basic, cookie, password). field says where the
 // value was, for the report.
 func (r *replacer) value(raw string, hint secrets.Kind, field, detector string) (string, bool) {
-	if raw == "" || noAlnum(raw) {
-		// "-", "***": logs write these for an absent value
+	if raw == "" || noAlnum(raw) || strings.Contains(strings.ToLower(raw), "%3credacted%3a") {
+		// "-", "***": logs write these for an absent value; a marker
+		// percent-encoded in URL userinfo is one already
 		return raw, false
 	}
 	kind, prefix := secrets.Classify(raw)

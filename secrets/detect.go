@@ -226,8 +226,8 @@ func (s *Scanner) resolve(line []byte, fn func(Match)) {
 		m := s.build(line, &c[k])
 		if k := m.Secret.Kind(); k == KindRedacted || k == KindPlaceholder || k == KindEmpty {
 			continue // not a credential; and these kinds display their value
-		} else if sanitizedJWT(line, m.Start, m.End) {
-			continue // header.payload.<redacted:sig::43:fp>: sanitize's output
+		} else if sanitizedValue(line, m.Start, m.End) {
+			continue // sanitize's output
 		}
 		fn(m)
 	}
@@ -319,13 +319,13 @@ func providerOf(k Kind) string {
 	return s
 }
 
-// sanitizedJWT reports a JWT whose signature is a redaction marker, also when
-// a detector's value stopped at the marker's '<' (header.payload. then
-// <redacted:sig::43:fp>).
-func sanitizedJWT(line []byte, start, end int) bool {
+// sanitizedValue reports a value sanitize wrote: one holding its marker, or
+// a JWT whose signature is a redaction marker, also when a detector's value
+// stopped at the marker's '<' (header.payload. then <redacted:sig::43:fp>).
+func sanitizedValue(line []byte, start, end int) bool {
 	v := string(line[start:end])
-	if strings.Contains(v, "<redacted:") {
-		return true // a value sanitize already rewrote (Digest params)
+	if strings.Contains(v, "<redacted:") || strings.Contains(v, "%3Credacted%3A") {
+		return true // a value sanitize already rewrote (Digest params, URL userinfo)
 	}
 	if _, _, sig, ok := splitJWT(v); ok {
 		if sig != "" {
