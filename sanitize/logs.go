@@ -38,6 +38,11 @@ func (r *replacer) logValue(key, v, field string) string {
 	switch {
 	case credentialField(key, v):
 		return r.whole(v, "", f)
+	case strings.HasSuffix(v, " HTTP/1.1") || strings.HasSuffix(v, " HTTP/1.0") || strings.HasSuffix(v, " HTTP/2.0") || strings.HasSuffix(v, " HTTP/2"):
+		// nginx $request: "GET /v1/me?access_token=… HTTP/1.1"
+		if m := reRequestLine.FindStringSubmatchIndex(v); m != nil {
+			return v[:m[2]] + r.url(v[m[2]:m[3]], f) + v[m[3]:]
+		}
 	case strings.HasPrefix(v, "/") && !strings.ContainsAny(v, " \t"):
 		return r.url(v, f)
 	case looksLikeQuery(v):
@@ -77,7 +82,8 @@ func looksLikeQuery(v string) bool {
 var (
 	reLogPair = regexp.MustCompile(`(?:^|[\s,;])([A-Za-z_][A-Za-z0-9_.\-]*)=("(?:[^"\\]|\\.)*"|[^\s"]+)`)
 	reURL     = regexp.MustCompile(`(?:https?|wss?)://(?:[^\s"'<>\\` + "`" + `]|<redacted:[^<>\s]*>)+`)
-	reReqLine = regexp.MustCompile(`"(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|CONNECT|TRACE) (\S+) HTTP/[0-9.]+"`)
+	reRequestLine = regexp.MustCompile(`^[A-Z]+ (\S+) HTTP/[0-9.]+$`)
+	reReqLine     = regexp.MustCompile(`"(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|CONNECT|TRACE) (\S+) HTTP/[0-9.]+"`)
 )
 
 // logPairs sanitizes key=value and key="value" pairs by their key.
@@ -133,7 +139,7 @@ func (r *replacer) urlsInText(s, field string) string {
 	if strings.Contains(s, "://") {
 		s = reURL.ReplaceAllStringFunc(s, func(u string) string { return r.url(u, field+" url") })
 	}
-	if strings.Contains(s, " HTTP/") {
+	if strings.Contains(s, " HTTP/") && strings.Contains(s, `"`) {
 		s = reReqLine.ReplaceAllStringFunc(s, func(m string) string {
 			sm := reReqLine.FindStringSubmatchIndex(m)
 			return m[:sm[2]] + r.url(m[sm[2]:sm[3]], field+" request") + m[sm[3]:]

@@ -42,27 +42,29 @@ func (r *replacer) value(raw string, hint secrets.Kind, field, detector string) 
 	switch kind {
 	case secrets.KindEmpty, secrets.KindPlaceholder, secrets.KindRedacted:
 		return raw, false
-	case secrets.KindJWT:
-		out, ok := r.jwt(raw)
-		if ok {
-			d := r.note(raw, kind, prefix, field, detector)
-			r.known.add(raw, out, string(kind), d)
+	}
+	fp := secrets.FingerprintOf(raw)
+	var out string
+	if kind == secrets.KindJWT {
+		var ok bool
+		if out, ok = r.jwt(raw, fp); !ok {
+			return raw, false
 		}
-		return out, ok
+	} else {
+		if hint != "" && kind == secrets.KindOpaque {
+			kind = hint
+		}
+		out = secrets.SanitizedMarker(string(kind), prefix, len(raw), fp)
 	}
-	if hint != "" && kind == secrets.KindOpaque {
-		kind = hint
-	}
-	d := r.note(raw, kind, prefix, field, detector)
-	out := secrets.SanitizedMarker(string(kind), prefix, len(raw), secrets.FingerprintOf(raw))
+	d := r.note(kind, prefix, len(raw), fp, field, detector)
 	r.known.add(raw, out, string(kind), d)
 	return out, true
 }
 
 // note reports one replacement in display form only, and returns that form.
-func (r *replacer) note(raw string, kind secrets.Kind, prefix, field, detector string) string {
+func (r *replacer) note(kind secrets.Kind, prefix string, n int, fp secrets.Fingerprint, field, detector string) string {
 	r.count++
-	d := display(kind, prefix, len(raw), secrets.FingerprintOf(raw))
+	d := display(kind, prefix, n, fp)
 	if r.report != nil {
 		r.report(Replacement{Entry: r.entry, Line: r.line, Field: field, Kind: string(kind), Detector: detector, Display: d})
 	}
@@ -97,11 +99,11 @@ func display(kind secrets.Kind, prefix string, n int, fp secrets.Fingerprint) st
 // unsigned token, which stays recognisably unsigned) and FP the fingerprint
 // of the whole token — the one analyze shows for it. With --drop-claims the
 // payload is re-encoded without the named claims.
-func (r *replacer) jwt(raw string) (string, bool) {
+func (r *replacer) jwt(raw string, fp secrets.Fingerprint) (string, bool) {
 	h, rest, ok1 := strings.Cut(raw, ".")
 	p, sig, ok2 := strings.Cut(rest, ".")
 	if !ok1 || !ok2 || strings.Contains(sig, ".") && !strings.HasPrefix(sig, "<") {
-		return secrets.SanitizedMarker(string(secrets.KindJWT), "eyJ", len(raw), secrets.FingerprintOf(raw)), true
+		return secrets.SanitizedMarker(string(secrets.KindJWT), "eyJ", len(raw), fp), true
 	}
 	payload := p
 	if len(r.drop) > 0 {
@@ -116,7 +118,7 @@ func (r *replacer) jwt(raw string) (string, bool) {
 		}
 		return h + "." + payload + "." + sig, true
 	}
-	return h + "." + payload + "." + secrets.SanitizedMarker("sig", "", len(sig), secrets.FingerprintOf(raw)), true
+	return h + "." + payload + "." + secrets.SanitizedMarker("sig", "", len(sig), fp), true
 }
 
 // dropClaims re-encodes a JWT payload without the named top-level claims,
