@@ -80,8 +80,8 @@ func looksLikeQuery(v string) bool {
 }
 
 var (
-	reLogPair = regexp.MustCompile(`(?:^|[\s,;])([A-Za-z_][A-Za-z0-9_.\-]*)=("(?:[^"\\]|\\.)*"|[^\s"]+)`)
-	reURL     = regexp.MustCompile(`(?:https?|wss?)://(?:[^\s"'<>\\` + "`" + `]|<redacted:[^<>\s]*>)+`)
+	reLogPair     = regexp.MustCompile(`(?:^|[\s,;])([A-Za-z_][A-Za-z0-9_.\-]*)=("(?:[^"\\]|\\.)*"|[^\s"]+)`)
+	reURL         = regexp.MustCompile(`(?:https?|wss?)://(?:[^\s"'<>\\` + "`" + `]|<redacted:[^<>\s]*>)+`)
 	reRequestLine = regexp.MustCompile(`^[A-Z]+ (\S+) HTTP/[0-9.]+$`)
 	reReqLine     = regexp.MustCompile(`"(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|CONNECT|TRACE) (\S+) HTTP/[0-9.]+"`)
 )
