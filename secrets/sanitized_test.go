@@ -71,6 +71,7 @@ func TestDetectorsSkipSanitized(t *testing.T) {
 		"GET /v1/me?access_token=" + sj + "&page=2 HTTP/1.1", "token=" + sj, `{"id_token":"` + sj + `"}`,
 		"Cookie: sid=" + m + "; theme=" + m, "curl -u 'admin:" + m + "' https://x", "https://admin:%3Credacted%3Apassword%3A%3A12%3A3f9a1c02b7d4%3E@x.example.com/",
 		`Authorization: Digest username="bob", realm="x", response="` + m + `"`, "password=" + m, "x " + sj + " y",
+		"/x?api_key=" + m, "/v1/me?access_token=" + sj + "&page=2", `{"client_secret":"` + m + `"}`, "X-Api-Key: " + m,
 	} {
 		ScanLine([]byte(line), func(mt Match) {
 			t.Errorf("%s: %s finds %s", line, mt.Detector, mt.Secret)
