@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"sort"
-	"strings"
 	"unicode/utf8"
 )
 
@@ -209,19 +208,6 @@ func (n *jnode) get(key string) *jnode {
 	}
 	for i, k := range n.keys {
 		if k == key {
-			return n.kids[i]
-		}
-	}
-	return nil
-}
-
-// getFold returns an object member by name, any case.
-func (n *jnode) getFold(key string) *jnode {
-	if n == nil || n.typ != '{' {
-		return nil
-	}
-	for i, k := range n.keys {
-		if strings.EqualFold(k, key) {
 			return n.kids[i]
 		}
 	}
