@@ -58,10 +58,22 @@ func location(s parsers.Source) Location {
 	return Location{File: s.File, Entry: s.Entry, Line: s.Line, Pointer: s.Pointer}
 }
 
-// add files one finding.
-func (a *aggregator) add(meta *rules.Meta, f rules.Finding) {
+// add files one finding and returns the key of its group.
+func (a *aggregator) add(meta *rules.Meta, f rules.Finding) string {
 	key := groupKey(&f)
 	g := a.groups[key]
+	if f.Update {
+		// A revision of an existing finding (a storm's final count):
+		// new message and evidence, no new occurrence.
+		if g != nil {
+			g.f.Message, g.f.Evidence = f.Message, f.Evidence
+			if f.Fix != "" {
+				g.f.Fix = f.Fix
+			}
+			a.addRelated(g, f.Related)
+		}
+		return key
+	}
 	if g == nil {
 		if a.perRule[f.Rule] >= maxGroupsPerRule {
 			// Too many distinct groups for this rule: fold the rest
@@ -84,6 +96,10 @@ func (a *aggregator) add(meta *rules.Meta, f rules.Finding) {
 		a.perRule[f.Rule]++
 	}
 	g.count++
+	if f.Extra > 0 {
+		g.count += f.Extra
+		g.truncated = true
+	}
 	if c := confidenceOf(meta, f); c > g.confidence {
 		g.confidence = c
 	}
@@ -97,7 +113,13 @@ func (a *aggregator) add(meta *rules.Meta, f rules.Finding) {
 	} else {
 		g.truncated = true
 	}
-	for _, r := range f.Related {
+	a.addRelated(g, f.Related)
+	return key
+}
+
+// addRelated adds related records to a group, without duplicates, capped.
+func (a *aggregator) addRelated(g *group, rs []rules.Related) {
+	for _, r := range rs {
 		if len(g.related) >= maxRelated {
 			break
 		}
@@ -112,6 +134,27 @@ func (a *aggregator) add(meta *rules.Meta, f rules.Finding) {
 		if !dup {
 			g.related = append(g.related, rel)
 		}
+	}
+}
+
+// removeOccurrence takes one occurrence back from a group: a more specific
+// cause found later silences a generic finding filed on the same record.
+// The group disappears with its last occurrence.
+func (a *aggregator) removeOccurrence(key string, loc Location) {
+	g := a.groups[key]
+	if g == nil {
+		return
+	}
+	for i, o := range g.occ {
+		if o.File == loc.File && o.Entry == loc.Entry && o.Line == loc.Line {
+			g.occ = append(g.occ[:i], g.occ[i+1:]...)
+			break
+		}
+	}
+	g.count--
+	if g.count <= 0 || len(g.occ) == 0 {
+		delete(a.groups, key)
+		a.perRule[g.f.Rule]--
 	}
 }
 

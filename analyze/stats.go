@@ -47,8 +47,9 @@ func newStats() *stats {
 	return &stats{status: map[int]int{}, creds: map[[6]byte]struct{}{}, endpoints: map[endpointKey]*endpointAcc{}, minutes: map[int64]*minuteAcc{}}
 }
 
-// exchange records one exchange with its endpoint and the causes found on it.
-func (s *stats) exchange(ex *parsers.Exchange, ep rules.Endpoint, creds []rules.Credential, causes []string) {
+// exchange records one exchange with its endpoint and the causes found on
+// it, and returns the endpoint's accumulator (for causes found later).
+func (s *stats) exchange(ex *parsers.Exchange, ep rules.Endpoint, creds []rules.Credential, causes []string) *endpointAcc {
 	s.exchanges++
 	st := ex.Status()
 	s.status[st]++
@@ -84,7 +85,7 @@ func (s *stats) exchange(ex *parsers.Exchange, ep rules.Endpoint, creds []rules.
 		t = ex.RequestTime()
 	}
 	if t.IsZero() {
-		return
+		return acc
 	}
 	if s.first.IsZero() || t.Before(s.first) {
 		s.first = t
@@ -104,7 +105,7 @@ func (s *stats) exchange(ex *parsers.Exchange, ep rules.Endpoint, creds []rules.
 	b := s.minutes[m]
 	if b == nil {
 		if len(s.minutes) >= maxMinutes {
-			return
+			return acc
 		}
 		b = &minuteAcc{}
 		s.minutes[m] = b
@@ -115,6 +116,7 @@ func (s *stats) exchange(ex *parsers.Exchange, ep rules.Endpoint, creds []rules.
 	} else if st == 403 {
 		b.s403++
 	}
+	return acc
 }
 
 func (s *stats) endpoint(ep rules.Endpoint) *endpointAcc {

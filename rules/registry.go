@@ -11,6 +11,9 @@ import (
 // here, in ID order; nothing registers itself.
 var constructors = []func() Rule{
 	func() Rule { return bearerTwice{} },
+	func() Rule { return clientAuthFailed{} },
+	newCORSPreflight,
+	newCredentialsDropped,
 	func() Rule { return expiredToken{} },
 	newHARSanitized,
 	func() Rule { return insufficientScope{} },
@@ -18,8 +21,10 @@ var constructors = []func() Rule{
 	newMissingCredentials,
 	func() Rule { return multipleCredentials{} },
 	func() Rule { return placeholderCredential{} },
+	newRefreshRejected,
 	func() Rule { return schemeMismatch{} },
 	func() Rule { return serverRejectedToken{} },
+	newStaleToken,
 	func() Rule { return tokenInBody{} },
 	func() Rule { return tokenInQuery{} },
 	func() Rule { return tokenNotYetValid{} },
