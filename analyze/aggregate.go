@@ -190,6 +190,15 @@ func (a *aggregator) dropSuppressed(file string, origin string, suppressed []str
 func (a *aggregator) findings() []Finding {
 	gs := make([]*group, 0, len(a.groups))
 	for _, g := range a.groups {
+		// Stream rules may report earlier records after later ones (a
+		// retry storm confirmed at its fifth attempt): list occurrences
+		// in input order, so the location is the first.
+		sort.SliceStable(g.occ, func(i, j int) bool {
+			if g.occ[i].Entry != g.occ[j].Entry {
+				return g.occ[i].Entry < g.occ[j].Entry
+			}
+			return g.occ[i].Line < g.occ[j].Line
+		})
 		gs = append(gs, g)
 	}
 	sort.Slice(gs, func(i, j int) bool {
@@ -220,6 +229,7 @@ func (a *aggregator) findings() []Finding {
 
 func (g *group) render() Finding {
 	f := g.f
+
 	fix := f.Fix
 	if fix == "" {
 		fix = g.meta.Fix

@@ -1,12 +1,14 @@
 package analyze
 
 import (
+	"net"
 	"sort"
 	"strconv"
 	"time"
 
 	"github.com/authtriage/authtriage/parsers"
 	"github.com/authtriage/authtriage/rules"
+	"github.com/authtriage/authtriage/secrets"
 )
 
 // Bounds on statistics state: per endpoint, per minute and per credential,
@@ -220,7 +222,7 @@ func (s *stats) summary() Summary {
 	for k, v := range s.status {
 		sum.Status[strconv.Itoa(k)] = v
 	}
-	for k, v := range s.endpoints {
+	for k, v := range s.relabeled() {
 		e := EndpointStat{Environment: k.env, Host: k.host, Method: k.method, Route: k.route, Total: v.total, S401: v.s401, S403: v.s403, Explained401: v.explained, TopCauses: []Cause{}}
 		if v.total > 0 {
 			e.Rate401 = round4(float64(v.s401) / float64(v.total))
@@ -263,6 +265,48 @@ func (s *stats) summary() Summary {
 		sum.Timeline = append(sum.Timeline, Minute{Minute: time.Unix(k*60, 0).UTC().Format(time.RFC3339), Total: b.total, S401: b.s401, S403: b.s403})
 	}
 	return sum
+}
+
+// relabeled applies the sandbox-twin rule of environment-mismatch to the
+// endpoint table: a host of unknown environment whose sandbox twin
+// (api.sandbox.example.com for api.example.com) is among the endpoints is
+// production. Rows that then share a key are merged.
+func (s *stats) relabeled() map[endpointKey]*endpointAcc {
+	twins := map[string]bool{}
+	for k := range s.endpoints {
+		if k.env != string(secrets.EnvSandbox) {
+			continue
+		}
+		host, port := k.host, ""
+		if h, p, err := net.SplitHostPort(k.host); err == nil {
+			host, port = h, ":"+p
+		}
+		if twin, ok := secrets.SandboxTwin(host); ok {
+			twins[twin+port] = true
+		}
+	}
+	if len(twins) == 0 {
+		return s.endpoints
+	}
+	out := make(map[endpointKey]*endpointAcc, len(s.endpoints))
+	for k, v := range s.endpoints {
+		if k.env == string(secrets.EnvUnknown) && twins[k.host] {
+			k.env = string(secrets.EnvProduction)
+		}
+		if have := out[k]; have != nil {
+			merged := &endpointAcc{total: have.total + v.total, s401: have.s401 + v.s401, s403: have.s403 + v.s403,
+				explained: have.explained + v.explained, causes: map[string]int{}, order: min(have.order, v.order)}
+			for c, n := range have.causes {
+				merged.causes[c] += n
+			}
+			for c, n := range v.causes {
+				merged.causes[c] += n
+			}
+			v = merged
+		}
+		out[k] = v
+	}
+	return out
 }
 
 func round4(f float64) float64 { return float64(int(f*10000+0.5)) / 10000 }
