@@ -302,6 +302,9 @@ func (h *harReader) record(e *harEntry, idx int, start int64, line int) *Record 
 	if e.Request.Cookies > 0 {
 		ex.SetExtra("request_cookies", strconv.Itoa(int(e.Request.Cookies)))
 	}
+	if n := missingHeaderBytes(&e.Request); n > 0 {
+		ex.SetExtra("request_headers_missing_bytes", strconv.Itoa(n))
+	}
 	if pd := e.Request.PostData; pd != nil {
 		ex.Request.Body = h.postBody(pd)
 	}
@@ -320,6 +323,44 @@ func (h *harReader) record(e *harEntry, idx int, start int64, line int) *Record 
 		Source:   Source{File: h.name, Format: FormatHAR, Entry: idx, Line: line, Offset: start, Pointer: "/log/entries/" + strconv.Itoa(idx)},
 		Exchange: ex,
 	}
+}
+
+// missingHeaderBytes compares a request's declared headersSize (the size of
+// the request line and headers as sent, which exporters record and
+// sanitizers leave alone) with the size of the line and headers the entry
+// still lists. Bytes beyond a small tolerance were removed from the entry:
+// an export or a proxy stripped headers (Authorization, Cookie). 0 when the
+// size is unknown (-1, HTTP/2 in some exporters) or the entry is complete.
+func missingHeaderBytes(r *harRequest) int {
+	declared := int(r.HeadersSize)
+	if declared <= 0 {
+		return 0
+	}
+	target := string(r.URL)
+	if i := strings.Index(target, "://"); i >= 0 {
+		target = target[i+3:]
+		if j := strings.IndexByte(target, '/'); j >= 0 {
+			target = target[j:]
+		} else {
+			target = "/"
+		}
+	}
+	if i := strings.IndexByte(target, '#'); i >= 0 {
+		target = target[:i]
+	}
+	listed := len(r.Method) + 1 + len(target) + 1 + len(r.HTTPVersion) + 2 + 2
+	for _, h := range r.Headers {
+		// HTTP/2 pseudo-headers count too: exporters that list them
+		// (Playwright) include them in headersSize.
+		listed += len(h.Name) + 2 + len(h.Value) + 2
+	}
+	// A stripped "Cookie: a=b" is 13 bytes; exporters differ by a few
+	// bytes in how they count the request line.
+	const tolerance = 24
+	if gap := declared - listed; gap > tolerance {
+		return gap
+	}
+	return 0
 }
 
 func harHeaders(nvs []harNV) Headers {
