@@ -149,7 +149,7 @@ func (r *envMismatch) Check(c *Context, rec *parsers.Record) {
 	}
 	host := ex.Request.URL.Hostname()
 	hostEnv, hostWhy := env.HostReason(host)
-	hostStrong := strings.HasPrefix(hostWhy, "provider table") || strings.HasPrefix(hostWhy, "configured")
+	hostStrong := hostEnv.Definite() // configured, provider table or a host label: not inferred
 	if hostEnv == secrets.EnvSandbox {
 		if twin, ok := secrets.SandboxTwin(host); ok && env.Host(twin) == secrets.EnvUnknown {
 			if _, known := r.twins.Get(twin); !known {

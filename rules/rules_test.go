@@ -42,7 +42,7 @@ func TestExamples(t *testing.T) {
 		m := r.Meta()
 		if len(m.Examples) == 0 {
 			switch m.ID {
-			case "har-sanitized": // file-level: tested in har_sanitized_test.go
+			case "har-sanitized": // file-level: TestHARSanitized
 			default:
 				t.Errorf("%s: no examples", m.ID)
 			}

@@ -13,6 +13,7 @@ import (
 	"github.com/authtriage/authtriage/parsers"
 	"github.com/authtriage/authtriage/report"
 	"github.com/authtriage/authtriage/rules"
+	"github.com/authtriage/authtriage/secrets"
 )
 
 // commonFlags are the flags every reading command shares (DESIGN.md, CLI
@@ -37,6 +38,9 @@ type commonFlags struct {
 	exclude     []string
 	maxLine     int
 	maxBody     int
+	envConfig   string
+	retryN      int
+	retryWindow time.Duration
 }
 
 func (c *commonFlags) register(fs *pflag.FlagSet, defaultFailOn string) {
@@ -59,6 +63,9 @@ func (c *commonFlags) register(fs *pflag.FlagSet, defaultFailOn string) {
 	fs.StringSliceVar(&c.exclude, "exclude", nil, "in folders, skip files matching these `GLOBS`")
 	fs.IntVar(&c.maxLine, "max-line", parsers.DefaultOptions.MaxLine, "longest line read, in `BYTES` (longer lines are skipped with an error)")
 	fs.IntVar(&c.maxBody, "max-body", parsers.DefaultOptions.MaxBody, "largest body decoded, in `BYTES`")
+	fs.StringVar(&c.envConfig, "env-config", "", "declare your own production/sandbox hosts and key patterns: a YAML or JSON `FILE` (see the README)")
+	fs.IntVar(&c.retryN, "retry-threshold", 5, "retry-storm: `N` identical refused requests within --retry-window make a storm")
+	fs.DurationVar(&c.retryWindow, "retry-window", 60*time.Second, "retry-storm: the `DURATION` within which --retry-threshold refusals make a storm")
 }
 
 // options validates the flags and builds engine options.
@@ -93,6 +100,20 @@ func (c *commonFlags) options(s Streams) (analyze.Options, error) {
 	}
 	o.Config = rules.DefaultConfig()
 	o.Config.Leeway = c.leeway
+	if c.retryN < 2 || c.retryN > rules.MaxRetryThreshold {
+		return o, usagef("--retry-threshold must be between 2 and %d", rules.MaxRetryThreshold)
+	}
+	if c.retryWindow <= 0 {
+		return o, usagef("--retry-window must be positive")
+	}
+	o.Config.RetryThreshold, o.Config.RetryWindow = c.retryN, c.retryWindow
+	if c.envConfig != "" {
+		cfg, err := loadEnvConfig(c.envConfig)
+		if err != nil {
+			return o, usageError{err}
+		}
+		o.Config.Env = secrets.NewEnvResolver(cfg)
+	}
 	o.Parser = parsers.Options{MaxLine: c.maxLine, MaxBody: c.maxBody}
 	if c.maxLine < 1<<20 {
 		return o, usagef("--max-line must be at least 1 MiB (1048576)")
