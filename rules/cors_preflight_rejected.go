@@ -124,7 +124,13 @@ func (r *corsPreflight) Check(c *Context, rec *parsers.Record) {
 	f := c.Facts()
 	headerless := ex.Request.Method == "OPTIONS" && ex.Partial.Has(parsers.NoRequestHeaders)
 	if !f.IsPreflight() && !headerless {
-		k := corsKey{url: urlKey(ex.Request.URL), method: ex.Request.Method}
+		// Only requests that need a preflight are remembered: methods
+		// other than GET, HEAD and POST, or any request with a
+		// credential header (Authorization is never CORS-safelisted).
+		if r.waiting.Len() == 0 && !needsPreflight(ex, f) {
+			return
+		}
+		k := corsKey{url: urlKey(ex.Request.URL, f.Endpoint().Origin), method: ex.Request.Method}
 		if w, ok := r.waiting.Get(k); ok {
 			r.waiting.Delete(k)
 			if w.at.IsZero() || at.IsZero() || at.Sub(w.at) <= corsWindow {
@@ -133,7 +139,9 @@ func (r *corsPreflight) Check(c *Context, rec *parsers.Record) {
 			}
 			r.reportWaiting(c, w, nil)
 		}
-		r.recent.Put(k, corsRequest{src: rec.Source, status: ex.Status(), at: at, failed: ex.Extra("_error")})
+		if needsPreflight(ex, f) {
+			r.recent.Put(k, corsRequest{src: rec.Source, status: ex.Status(), at: at, failed: ex.Extra("_error")})
+		}
 		return
 	}
 	st := ex.Status()
@@ -160,7 +168,7 @@ func (r *corsPreflight) Check(c *Context, rec *parsers.Record) {
 		c.Report(fd)
 		return
 	}
-	k := corsKey{url: urlKey(ex.Request.URL), method: method}
+	k := corsKey{url: urlKey(ex.Request.URL, f.Endpoint().Origin), method: method}
 	if real, ok := r.recent.Get(k); ok && (real.at.IsZero() || at.IsZero() || at.Sub(real.at) <= corsWindow) {
 		r.recent.Delete(k)
 		c.Report(withRealRequest(fd, method, &real))
@@ -223,6 +231,23 @@ func withRealRequest(fd Finding, method string, real *corsRequest) Finding {
 		fd.Confidence = MediumConfidence
 	}
 	return fd
+}
+
+// needsPreflight reports a request a browser would preflight if it were
+// cross-origin: a method other than GET, HEAD and POST, a credential header,
+// or a JSON body. Others are not remembered.
+func needsPreflight(ex *parsers.Exchange, f *Facts) bool {
+	switch ex.Request.Method {
+	case "GET", "HEAD", "POST":
+	default:
+		return true
+	}
+	for _, cr := range f.Credentials() {
+		if cr.Place == "header" {
+			return true
+		}
+	}
+	return strings.Contains(strings.ToLower(ex.Request.Headers.Value("Content-Type")), "json")
 }
 
 // corsEvidence shows the preflight's CORS request headers and what the

@@ -135,17 +135,23 @@ func (r *credentialsDropped) Check(c *Context, rec *parsers.Record) {
 	if ex == nil || ex.Request.URL.Invalid {
 		return
 	}
+	redirect := isRedirect(ex)
+	if !redirect && r.pending.Len() == 0 {
+		return
+	}
 	f := c.Facts()
-	u := ex.Request.URL
-	origin := u.Origin()
+	origin := f.Endpoint().Origin
 	at := exchangeTime(ex)
-	key := urlKey(u)
+	key := urlKey(ex.Request.URL, origin)
 	chain, ok := r.pending.Get(key)
 	if ok {
 		r.pending.Delete(key)
 		if !chain.at.IsZero() && !at.IsZero() && (at.Sub(chain.at) > redirectHopWindow || at.Before(chain.at.Add(-time.Second))) {
 			chain, ok = nil, false // the same URL, requested on its own later
 		}
+	}
+	if !ok && !redirect {
+		return
 	}
 	carried, names, fp := carriedCredentials(f)
 	if ok {
@@ -185,7 +191,7 @@ func (r *credentialsDropped) await(ex *parsers.Exchange, chain *redirectChain, a
 	}
 	chain.target = target.String()
 	chain.at = at
-	r.pending.Put(urlKey(target), chain)
+	r.pending.Put(urlKey(target, target.Origin()), chain)
 }
 
 func (r *credentialsDropped) report(c *Context, ex *parsers.Exchange, chain *redirectChain) {

@@ -15,12 +15,12 @@ import (
 // preflights, refreshes, retries). Their state holds hashes, fingerprints,
 // sources and display strings, never a raw credential.
 
-// urlKey hashes a URL's origin, path and query: two requests to the same URL
-// get the same key. Credential query values enter through their
-// fingerprint.
-func urlKey(u parsers.URL) uint64 {
+// urlKey hashes a URL's origin (u.Origin(), passed in because callers
+// usually have it already), path and query: two requests to the same URL get
+// the same key. Credential query values enter through their fingerprint.
+func urlKey(u parsers.URL, origin string) uint64 {
 	h := fnv.New64a()
-	h.Write([]byte(u.Origin()))
+	h.Write([]byte(origin))
 	h.Write([]byte{0})
 	h.Write([]byte(u.Path))
 	for _, p := range u.Query {

@@ -19,6 +19,12 @@ type envMismatch struct {
 	twins     *boundedMap[string, string] // production twin → the sandbox host that revealed it
 	undecided *boundedMap[string, *envPending]
 	stored    int
+	hosts     *boundedMap[string, hostEnv] // decisions of the resolver, cached
+}
+
+type hostEnv struct {
+	env secrets.Environment
+	why string
 }
 
 // envPending holds the sandbox-credential requests to a host whose
@@ -50,7 +56,8 @@ const (
 )
 
 func newEnvMismatch() Rule {
-	return &envMismatch{twins: newBoundedMap[string, string](maxEnvHosts), undecided: newBoundedMap[string, *envPending](maxEnvHosts)}
+	return &envMismatch{twins: newBoundedMap[string, string](maxEnvHosts), undecided: newBoundedMap[string, *envPending](maxEnvHosts),
+		hosts: newBoundedMap[string, hostEnv](maxEnvHosts)}
 }
 
 var envMismatchMeta = &Meta{
@@ -75,8 +82,8 @@ and unknown never mismatch, and a credential and a host that belong to two diffe
 not compared (that is a wrong key, not a wrong environment).
 
 **Label-free hosts.** A host name without any environment marker (` + "`api.example.com`" + `) says nothing for
-certain, so it is unknown — except when the same capture also contains its **sandbox twin**: the same name
-with one environment label added or removed (` + "`api.sandbox.example.com`" + `, ` + "`api-staging.example.com`" + `,
+certain, so it is unknown — except when the same capture also contains its **sandbox twin** (as a request's
+host or a token's issuer): the same name with one environment label added or removed (` + "`api.sandbox.example.com`" + `, ` + "`api-staging.example.com`" + `,
 ` + "`sandbox-api.example.com`" + `: same registrable domain, same leading label once the environment label is removed).
 An organisation that runs both is telling us which of the two is production, so the label-free twin is
 taken as production (with medium confidence). This holds whichever of the two appears first: requests to a
@@ -147,30 +154,35 @@ func (r *envMismatch) Check(c *Context, rec *parsers.Record) {
 	if env == nil {
 		env = secrets.NewEnvResolver(nil)
 	}
+	f := c.Facts()
+	creds := f.Credentials()
 	host := ex.Request.URL.Hostname()
-	hostEnv, hostWhy := env.HostReason(host)
-	hostStrong := hostEnv.Definite() // configured, provider table or a host label: not inferred
-	if hostEnv == secrets.EnvSandbox {
-		if twin, ok := secrets.SandboxTwin(host); ok && env.Host(twin) == secrets.EnvUnknown {
-			if _, known := r.twins.Get(twin); !known {
-				r.twins.Put(twin, host)
-				r.decide(c, twin, host)
-			}
-		}
+	he := r.hostEnv(c, env, host)
+	if len(creds) == 0 {
+		return
 	}
+	hostEnv, hostWhy := he.env, he.why
+	hostStrong := hostEnv.Definite() // configured, provider table or a host label: not inferred
 	if hostEnv == secrets.EnvUnknown {
 		if sbx, ok := r.twins.Get(host); ok {
 			hostEnv, hostWhy, hostStrong = secrets.EnvProduction, twinReason(sbx), false
 		}
 	}
-	f := c.Facts()
 	ep := f.Endpoint()
 	ep.Environment = string(hostEnv)
-	for _, cr := range f.Credentials() {
+	for _, cr := range creds {
 		if !cr.Present() || cr.Token.Redacted() {
 			continue
 		}
-		credEnv, credWhy, provider := env.CredentialProvider(cr.Token)
+		credEnv, credWhy, provider := env.KeyEnvironment(cr.Token)
+		if !credEnv.Definite() && cr.JWT != nil && !cr.JWT.Encrypted {
+			if iss := issuerHost(cr.JWT.Issuer()); iss != "" {
+				ih := r.hostEnv(c, env, iss)
+				if ih.env.Definite() {
+					credEnv, credWhy = ih.env, "JWT iss host "+iss+" ("+ih.why+")"
+				}
+			}
+		}
 		if !credEnv.Definite() {
 			continue
 		}
@@ -186,6 +198,36 @@ func (r *envMismatch) Check(c *Context, rec *parsers.Record) {
 			r.remember(host, use)
 		}
 	}
+}
+
+// hostEnv is the resolver's decision for a host, cached. A sandbox host
+// seen for the first time makes its label-free twin production, and the
+// requests already sent to the twin are judged.
+func (r *envMismatch) hostEnv(c *Context, env *secrets.EnvResolver, host string) hostEnv {
+	he, ok := r.hosts.Get(host)
+	if ok {
+		return he
+	}
+	he.env, he.why = env.HostReason(host)
+	r.hosts.Put(host, he)
+	if he.env == secrets.EnvSandbox {
+		if twin, ok := secrets.SandboxTwin(host); ok && env.Host(twin) == secrets.EnvUnknown {
+			if _, known := r.twins.Get(twin); !known {
+				r.twins.Put(twin, host)
+				r.decide(c, twin, host)
+			}
+		}
+	}
+	return he
+}
+
+// issuerHost is the host of a JWT iss (a URL, or a bare host).
+func issuerHost(iss string) string {
+	if i := strings.Index(iss, "://"); i >= 0 {
+		iss = iss[i+3:]
+	}
+	host, _, _ := strings.Cut(iss, "/")
+	return strings.ToLower(host)
 }
 
 // remember keeps a sandbox-credential request to a host whose twin may
@@ -271,6 +313,7 @@ func (r *envMismatch) finding(u envUse, host string, hostEnv secrets.Environment
 func (r *envMismatch) FinishFile(*Context, Input) {
 	r.undecided = newBoundedMap[string, *envPending](maxEnvHosts)
 	r.twins = newBoundedMap[string, string](maxEnvHosts)
+	r.hosts = newBoundedMap[string, hostEnv](maxEnvHosts)
 	r.stored = 0
 }
 

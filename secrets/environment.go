@@ -125,6 +125,9 @@ func SandboxTwin(host string) (twin string, ok bool) {
 
 // hostOnly drops a port and IPv6 brackets.
 func hostOnly(h string) string {
+	if !strings.Contains(h, ":") {
+		return h
+	}
 	if host, _, err := net.SplitHostPort(h); err == nil {
 		return host
 	}
@@ -400,10 +403,35 @@ func (r *EnvResolver) Credential(s Secret) (Environment, string) {
 // CredentialProvider is Credential with the provider the format belongs to
 // ("stripe", "plaid"; "" when not known).
 func (r *EnvResolver) CredentialProvider(s Secret) (Environment, string, string) {
-	raw := s.Reveal()
-	if s.d != nil && s.d.shape == shapeAuthorization {
-		raw = trimCredential(s.Authorization().Credential.Reveal())
+	if env, why, provider := r.KeyEnvironment(s); env.Definite() {
+		return env, why, provider
 	}
+	raw := credentialText(s)
+	if strings.HasPrefix(raw, "eyJ") {
+		if j, err := DecodeJWT(raw); err == nil && !j.Encrypted {
+			if env, why := r.IssuerEnvironment(j.Issuer()); env.Definite() {
+				return env, why, ""
+			}
+		}
+	}
+	return EnvUnknown, "", ""
+}
+
+// credentialText is the bare credential: after the scheme for an
+// Authorization value, without wrapping quotes.
+func credentialText(s Secret) string {
+	if s.d != nil && s.d.shape == shapeAuthorization {
+		return trimCredential(s.Authorization().Credential.Reveal())
+	}
+	return s.Reveal()
+}
+
+// KeyEnvironment judges a credential by its text alone: the configured key
+// patterns, public prefixes and embedded markers. It does not decode JWTs
+// (see IssuerEnvironment), so a caller that has decoded one already does not
+// decode it again.
+func (r *EnvResolver) KeyEnvironment(s Secret) (Environment, string, string) {
+	raw := credentialText(s)
 	if raw == "" {
 		return EnvUnknown, "", ""
 	}
@@ -416,6 +444,9 @@ func (r *EnvResolver) CredentialProvider(s Secret) (Environment, string, string)
 	if p, ok := LookupPrefix(raw); ok && p.env.Definite() {
 		return p.env, string(p.kind) + " prefix " + p.prefix, string(p.kind)
 	}
+	if len(raw) < 20 || len(raw) > 200 {
+		return EnvUnknown, "", ""
+	}
 	for _, ec := range envCredentials {
 		if m := ec.re.FindStringSubmatch(raw); m != nil {
 			if env := envWord(m[ec.group]); env.Definite() {
@@ -423,21 +454,24 @@ func (r *EnvResolver) CredentialProvider(s Secret) (Environment, string, string)
 			}
 		}
 	}
-	if strings.HasPrefix(raw, "eyJ") {
-		if j, err := DecodeJWT(raw); err == nil && !j.Encrypted {
-			if iss := j.Issuer(); iss != "" {
-				host := iss
-				if i := strings.Index(host, "://"); i >= 0 {
-					host = host[i+3:]
-				}
-				host, _, _ = strings.Cut(host, "/")
-				if env, why := r.HostReason(host); env.Definite() {
-					return env, "JWT iss host " + host + " (" + why + ")", ""
-				}
-			}
-		}
-	}
 	return EnvUnknown, "", ""
+}
+
+// IssuerEnvironment judges a token by its issuer (the JWT iss claim): the
+// environment of the issuer's host.
+func (r *EnvResolver) IssuerEnvironment(iss string) (Environment, string) {
+	if iss == "" {
+		return EnvUnknown, ""
+	}
+	host := iss
+	if i := strings.Index(host, "://"); i >= 0 {
+		host = host[i+3:]
+	}
+	host, _, _ = strings.Cut(host, "/")
+	if env, why := r.HostReason(host); env.Definite() {
+		return env, "JWT iss host " + host + " (" + why + ")"
+	}
+	return EnvUnknown, ""
 }
 
 // matchHost matches a configured host pattern: a name, "*.suffix" (the
