@@ -133,7 +133,7 @@ func merge(results []*fileResult, o *Options) *Result {
 	}
 	r.ErrorsTruncated = r.ErrorCount > len(r.Errors)
 	sortFindings(r.Findings)
-	r.Summary = st.summary()
+	r.Summary = st.summary(o.Config.Env)
 	return r
 }
 

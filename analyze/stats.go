@@ -207,7 +207,7 @@ func rfc3339(t time.Time) string {
 
 // summary renders the statistics. Endpoints are sorted by 401 count, then
 // 403 count, then total, then name; the timeline by minute.
-func (s *stats) summary() Summary {
+func (s *stats) summary(env *secrets.EnvResolver) Summary {
 	sum := Summary{
 		Exchanges:          s.exchanges,
 		Status:             map[string]int{},
@@ -222,7 +222,7 @@ func (s *stats) summary() Summary {
 	for k, v := range s.status {
 		sum.Status[strconv.Itoa(k)] = v
 	}
-	for k, v := range s.relabeled() {
+	for k, v := range s.relabeled(env) {
 		e := EndpointStat{Environment: k.env, Host: k.host, Method: k.method, Route: k.route, Total: v.total, S401: v.s401, S403: v.s403, Explained401: v.explained, TopCauses: []Cause{}}
 		if v.total > 0 {
 			e.Rate401 = round4(float64(v.s401) / float64(v.total))
@@ -270,8 +270,9 @@ func (s *stats) summary() Summary {
 // relabeled applies the sandbox-twin rule of environment-mismatch to the
 // endpoint table: a host of unknown environment whose sandbox twin
 // (api.sandbox.example.com for api.example.com) is among the endpoints is
-// production. Rows that then share a key are merged.
-func (s *stats) relabeled() map[endpointKey]*endpointAcc {
+// production (unless the configuration decides it, even as unknown). Rows
+// that then share a key are merged.
+func (s *stats) relabeled(env *secrets.EnvResolver) map[endpointKey]*endpointAcc {
 	twins := map[string]bool{}
 	for k := range s.endpoints {
 		if k.env != string(secrets.EnvSandbox) {
@@ -288,10 +289,15 @@ func (s *stats) relabeled() map[endpointKey]*endpointAcc {
 	if len(twins) == 0 {
 		return s.endpoints
 	}
+	if env == nil {
+		env = secrets.NewEnvResolver(nil)
+	}
 	out := make(map[endpointKey]*endpointAcc, len(s.endpoints))
 	for k, v := range s.endpoints {
 		if k.env == string(secrets.EnvUnknown) && twins[k.host] {
-			k.env = string(secrets.EnvProduction)
+			if _, why := env.HostReason(k.host); why == "" {
+				k.env = string(secrets.EnvProduction)
+			}
 		}
 		if have := out[k]; have != nil {
 			merged := &endpointAcc{total: have.total + v.total, s401: have.s401 + v.s401, s403: have.s403 + v.s403,

@@ -163,7 +163,7 @@ func (r *envMismatch) Check(c *Context, rec *parsers.Record) {
 	}
 	hostEnv, hostWhy := he.env, he.why
 	hostStrong := hostEnv.Definite() // configured, provider table or a host label: not inferred
-	if hostEnv == secrets.EnvUnknown {
+	if hostEnv == secrets.EnvUnknown && hostWhy == "" {
 		if sbx, ok := r.twins.Get(host); ok {
 			hostEnv, hostWhy, hostStrong = secrets.EnvProduction, twinReason(sbx), false
 		}
@@ -194,7 +194,7 @@ func (r *envMismatch) Check(c *Context, rec *parsers.Record) {
 			if hostEnv != credEnv && !providersDiffer(secrets.HostProvider(host), provider) {
 				c.Report(r.finding(use, host, hostEnv, hostWhy, hostStrong && use.strong))
 			}
-		case hostEnv == secrets.EnvUnknown && credEnv == secrets.EnvSandbox && secrets.HostLabelEnvironment(host) == secrets.EnvUnknown:
+		case hostEnv == secrets.EnvUnknown && hostWhy == "" && credEnv == secrets.EnvSandbox:
 			r.remember(host, use)
 		}
 	}
@@ -211,7 +211,9 @@ func (r *envMismatch) hostEnv(c *Context, env *secrets.EnvResolver, host string)
 	he.env, he.why = env.HostReason(host)
 	r.hosts.Put(host, he)
 	if he.env == secrets.EnvSandbox {
-		if twin, ok := secrets.SandboxTwin(host); ok && env.Host(twin) == secrets.EnvUnknown {
+		// Only a twin nothing else decides is inferred (a host the
+		// config declares, even as unknown, is not).
+		if twin, ok := secrets.SandboxTwin(host); ok && undecided(env, twin) {
 			if _, known := r.twins.Get(twin); !known {
 				r.twins.Put(twin, host)
 				r.decide(c, twin, host)
@@ -219,6 +221,12 @@ func (r *envMismatch) hostEnv(c *Context, env *secrets.EnvResolver, host string)
 		}
 	}
 	return he
+}
+
+// undecided reports a host that no configuration, table or label decides.
+func undecided(env *secrets.EnvResolver, host string) bool {
+	e, why := env.HostReason(host)
+	return e == secrets.EnvUnknown && why == ""
 }
 
 // issuerHost is the host of a JWT iss (a URL, or a bare host).

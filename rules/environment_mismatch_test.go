@@ -57,6 +57,10 @@ func TestEnvironmentMismatch(t *testing.T) {
 			call("https://api.example.com/v1/balance", testKey, 401),
 			call("https://api.sandbox.example.com/v1/balance", testKey, 200),
 		}},
+		{name: "config: a host declared unknown is not inferred from its twin", cfg: &secrets.EnvConfig{Hosts: []secrets.EnvPattern{{Pattern: "api.example.com", Environment: secrets.EnvUnknown}}}, hops: []hop{
+			call("https://api.sandbox.example.com/v1/balance", testKey, 200),
+			call("https://api.example.com/v1/balance", testKey, 401),
+		}},
 		{name: "config: own hosts and key patterns", cfg: &secrets.EnvConfig{
 			Hosts: []secrets.EnvPattern{{Pattern: "*.corp.example", Environment: secrets.EnvProduction}},
 			Keys:  []secrets.EnvPattern{{Regex: `acme_dev_[0-9a-f]{16}`, Environment: secrets.EnvSandbox, Name: "Acme dev keys"}},

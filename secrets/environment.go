@@ -314,7 +314,8 @@ func (r *EnvResolver) Host(host string) Environment {
 
 // HostReason returns a host's environment and why ("provider table: PayPal",
 // "host label sandbox", "configured host pattern *.corp.example"); the
-// reason is empty for unknown.
+// reason is empty when nothing decides (a host configured as unknown has
+// one).
 func (r *EnvResolver) HostReason(host string) (Environment, string) {
 	h := strings.ToLower(hostOnly(host))
 	if h == "" {
