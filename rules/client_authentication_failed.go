@@ -27,7 +27,8 @@ sent raw is read differently by a server that decodes it (` + "`+`" + ` becomes 
 (` + "`%2B`" + `) does not match at a server that does not decode it (research/domain.md §1.3, C21).
 
 **How it is detected.** A request to a token endpoint (a path ending in ` + "`/token`" + `, or a body with
-` + "`grant_type`" + `) answered with ` + "`error: invalid_client`" + ` (body or challenge), or with 401 and no other error code.
+` + "`grant_type`" + `) answered with ` + "`error: invalid_client`" + ` (body or challenge), or a POST with ` + "`grant_type`" + ` or a Basic
+challenge answered 401 with no error code.
 The finding says how the client authenticated (Basic, a secret in the body, a client assertion, or only a
 client_id), and for Basic it decodes the credential in memory and checks the form-urlencoding of its two
 parts — reporting which special characters were found, never the values.
@@ -110,7 +111,12 @@ func (clientAuthFailed) Check(c *Context, rec *parsers.Record) {
 	code, desc := oauthError(f)
 	switch {
 	case code == "invalid_client":
-	case code == "" && ex.Status() == 401 && ex.Request.Method == "POST":
+	case code == "" && ex.Status() == 401 && ex.Request.Method == "POST" &&
+		(grantType(ex) != "" || schemeChallenged(f.Challenges(), "basic")):
+		// An OAuth token request (or a Basic challenge) refused
+		// without an error code; a 401 from some other /token
+		// endpoint (a login with a user's password) is not about the
+		// client.
 	default:
 		return
 	}

@@ -69,7 +69,9 @@ own copy, a request retried with its original headers — sends a token the serv
 endpoint with ` + "`access_token`" + ` in its JSON or form body replaces: the access token issued together with the
 refresh token that this request presented; the access token the same endpoint last issued to the same
 client; and the JWT the client last used successfully when the new token is a JWT from the same issuer
-(and subject). A later 401 that carries a replaced token is reported; the refresh is cited as related.
+(and subject). Besides token endpoints, any 2xx response that hands out ` + "`access_token`" + ` with ` + "`token_type`" + `,
+` + "`expires_in`" + ` or ` + "`refresh_token`" + ` counts (an app's own login or refresh route). A later 401 that carries a
+replaced token is reported; the refresh is cited as related.
 Memory is bounded (the last 4096 tokens of each kind).
 
 **Known false positives.** A server that keeps old tokens valid refuses them only for another reason
@@ -167,8 +169,8 @@ func (r *staleToken) Check(c *Context, rec *parsers.Record) {
 		return
 	}
 	f := c.Facts()
-	if f.IsTokenEndpoint() {
-		if st := ex.Status(); st >= 200 && st < 300 && ex.Response != nil {
+	if issuesTokens(f, ex) {
+		if st := ex.Status(); st >= 200 && st < 300 {
 			r.issued(c, rec, ex)
 		}
 		return
@@ -203,7 +205,7 @@ func (r *staleToken) issued(c *Context, rec *parsers.Record, ex *parsers.Exchang
 	newFP := at.Fingerprint()
 	grant := grantType(ex)
 	var prev []issuedToken
-	if rt, ok := bodySecret(ex.Request.Body, "refresh_token"); ok && strings.EqualFold(grant, "refresh_token") {
+	if rt, ok := bodySecret(ex.Request.Body, "refresh_token"); ok && (grant == "" || strings.EqualFold(grant, "refresh_token")) {
 		if it, ok := r.byRefresh.Get(rt.Fingerprint()); ok {
 			prev = append(prev, it)
 		}
@@ -234,6 +236,28 @@ func (r *staleToken) issued(c *Context, rec *parsers.Record, ex *parsers.Exchang
 	if rt, ok := bodySecret(ex.Response.Body, "refresh_token"); ok {
 		r.byRefresh.Put(rt.Fingerprint(), it)
 	}
+}
+
+// issuesTokens reports a token endpoint, or any response that hands out an
+// access token the OAuth way (access_token with token_type, expires_in or
+// refresh_token: an app's own /auth/login or /auth/refresh).
+func issuesTokens(f *Facts, ex *parsers.Exchange) bool {
+	if f.IsTokenEndpoint() {
+		return true
+	}
+	if ex.Response == nil || ex.Status() < 200 || ex.Status() >= 300 {
+		return false
+	}
+	b := ex.Response.Body
+	if _, ok := topField(b, "access_token"); !ok {
+		return false
+	}
+	for _, n := range []string{"token_type", "expires_in", "refresh_token"} {
+		if _, ok := topField(b, n); ok {
+			return true
+		}
+	}
+	return false
 }
 
 // sessionKey identifies a client at a token endpoint: the endpoint URL and

@@ -41,6 +41,9 @@ func TestStaleTokenAfterRefresh(t *testing.T) {
 	}{
 		{"old token after a refresh", []hop{login, call(atOld, 200), refresh, call(atOld, 401), call(atNew, 200)}, []int{3}, []int{2, 0}},
 		{"form-encoded token response", []hop{login, refreshForm, call(atOld, 401)}, []int{2}, []int{1, 0}},
+		{"an app's own refresh route", []hop{login,
+			{method: "POST", url: "https://app.example.com/api/auth/refresh", req: []string{jsonCT}, body: `{"refresh_token":"` + rt1 + `"}`, status: 200, resp: []string{jsonCT}, rbody: tokenResponse(atNew, rt2)},
+			call(atOld, 401)}, []int{2}, []int{1, 0}},
 		{"new token refused for another reason", []hop{login, refresh, call(atNew, 401)}, nil, nil},
 		{"old token refused before the refresh", []hop{login, call(atOld, 401), refresh}, nil, nil},
 		{"old token still accepted", []hop{login, refresh, call(atOld, 200)}, nil, nil},
