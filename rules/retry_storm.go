@@ -73,7 +73,9 @@ fingerprint of the credentials sent. A storm starts when the threshold is reache
 it goes on while failures keep coming no more than a window apart, and ends with a success for the same
 request, a longer pause, or the end of the input. Each storm is one finding listing every failing attempt,
 with the count, the span and the rate. Inputs without timestamps (a curl transcript without
-` + "`--trace-time`" + `) cannot be judged and are left alone.
+` + "`--trace-time`" + `) cannot be judged and are left alone. In an access log that does not record request
+headers, the client address, user and user agent stand in for the credential; a log that records none of
+them is not judged, since every client would look like one.
 
 **Known false positives.** A load test or a monitoring probe that is meant to hit a refusing endpoint.`,
 	Fix:        "Do not retry 401/403 as if they were transient: refresh the token once (single-flight) and retry at most once with the new credential; otherwise stop and surface the error (sign the user in again). Keep retries with backoff for 429, 5xx and network errors.",
@@ -186,7 +188,11 @@ func (r *retryStorm) Check(c *Context, rec *parsers.Record) {
 	}
 	f := c.Facts()
 	ep := f.Endpoint()
-	k := stormKey{method: ep.Method, origin: ep.Origin, route: ep.Route, cred: credentialsFingerprint(f)}
+	cred, ok := requesterFingerprint(f, ex)
+	if !ok {
+		return
+	}
+	k := stormKey{method: ep.Method, origin: ep.Origin, route: ep.Route, cred: cred}
 	s, ok := r.keys.Get(k)
 	if !failed {
 		if ok {
@@ -200,7 +206,7 @@ func (r *retryStorm) Check(c *Context, rec *parsers.Record) {
 		ok = false
 	}
 	if !ok {
-		s = &stormState{ep: ep, cred: credentialDisplay(f), credFP: k.cred, statuses: map[int]int{}}
+		s = &stormState{ep: ep, cred: requesterDisplay(f, ex), credFP: k.cred, statuses: map[int]int{}}
 		if _, old, evicted := r.keys.Put(k, s); evicted {
 			r.close(c, old)
 		}
@@ -268,7 +274,7 @@ func (r *retryStorm) finding(s *stormState) Finding {
 		sts = append(sts, fmt.Sprintf("%d×%d", n, code))
 	}
 	sort.Strings(sts)
-	msg := fmt.Sprintf("%s %s%s was refused %d times in %s (%s) with the same credential (%s) and nothing else changed: the client retries a refusal that only a new credential or a fix can end, adding load and risking rate limits or lockouts.",
+	msg := fmt.Sprintf("%s %s%s was refused %d times in %s (%s) %s and nothing else changed: the client retries a refusal that only a new credential or a fix can end, adding load and risking rate limits or lockouts.",
 		s.ep.Method, s.ep.Host, s.ep.Route, s.count, humanDuration(span), rate, s.cred)
 	return Finding{
 		Message:    msg,
@@ -282,7 +288,7 @@ func (r *retryStorm) finding(s *stormState) Finding {
 			{Field: "first attempt", Value: s.first.UTC().Format(time.RFC3339Nano)},
 			{Field: "last attempt", Value: s.last.UTC().Format(time.RFC3339Nano)},
 			{Field: "statuses", Value: strings.Join(sts, ", ")},
-			{Field: "credential", Value: s.cred},
+			{Field: "requester", Value: s.cred},
 		},
 		Location: s.firstSrc,
 	}
@@ -322,6 +328,29 @@ func (r *retryStorm) FinishFile(c *Context, _ Input) {
 	r.lastSweep = time.Time{}
 }
 
+// requesterFingerprint identifies who sent a request: its credentials.
+// In an access log that does not record request headers, the client
+// address, user and user agent stand in for them; a log line with none of
+// them cannot be told from other clients' (ok false).
+func requesterFingerprint(f *Facts, ex *parsers.Exchange) (secrets.Fingerprint, bool) {
+	if !ex.Partial.Has(parsers.NoRequestHeaders) {
+		return credentialsFingerprint(f), true
+	}
+	var parts []string
+	for _, k := range []string{"client_ip", "remote_addr", "remote_user"} {
+		if v := ex.Extra(k); v != "" {
+			parts = append(parts, k+"="+v)
+		}
+	}
+	if ua := ex.Request.Headers.Value("User-Agent"); ua != "" {
+		parts = append(parts, "ua="+ua)
+	}
+	if len(parts) == 0 {
+		return secrets.Fingerprint{}, false
+	}
+	return secrets.FingerprintOf(strings.Join(parts, "\x00")), true
+}
+
 // credentialsFingerprint combines the fingerprints of every credential a
 // request carries: "the same credential" means all of them.
 func credentialsFingerprint(f *Facts) secrets.Fingerprint {
@@ -343,13 +372,26 @@ func credentialsFingerprint(f *Facts) secrets.Fingerprint {
 	return out
 }
 
-// credentialDisplay names the request's credential for messages.
-func credentialDisplay(f *Facts) string {
+// requesterDisplay says who retried, for messages: the credential in its
+// display form, or the client of an access-log line.
+func requesterDisplay(f *Facts, ex *parsers.Exchange) string {
+	if ex.Partial.Has(parsers.NoRequestHeaders) {
+		var who []string
+		for _, k := range []string{"client_ip", "remote_addr", "remote_user"} {
+			if v := ex.Extra(k); v != "" {
+				who = append(who, oneLine(v, 60))
+			}
+		}
+		if ua := ex.Request.Headers.Value("User-Agent"); ua != "" {
+			who = append(who, oneLine(ua, 80))
+		}
+		return "from the same client (" + strings.Join(who, ", ") + ")"
+	}
 	if cr, ok := f.Authorization(); ok {
-		return cr.Value.String()
+		return "with the same credential (" + cr.Value.String() + ")"
 	}
 	for _, cr := range f.Credentials() {
-		return cr.Field + " " + cr.Value.String()
+		return "with the same credential (" + cr.Field + " " + cr.Value.String() + ")"
 	}
-	return "no credential"
+	return "with no credential each time"
 }

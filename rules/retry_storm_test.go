@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/authtriage/authtriage/parsers"
 )
 
 func TestRetryStorm(t *testing.T) {
@@ -47,6 +49,26 @@ func TestRetryStorm(t *testing.T) {
 			}
 			return hs
 		}()},
+		{name: "access log without headers or client identity: many clients look alike", hops: func() []hop {
+			var hs []hop
+			for i := 0; i < 6; i++ {
+				h := try("/v1/orders/8812", 401, time.Duration(i)*time.Second)
+				h.req, h.partial = nil, parsers.NoRequestHeaders
+				hs = append(hs, h)
+			}
+			return hs
+		}()},
+		{name: "access log: one client by address", hops: func() []hop {
+			var hs []hop
+			for i := 0; i < 6; i++ {
+				h := try("/v1/orders/8812", 401, time.Duration(i)*time.Second)
+				h.req, h.partial, h.extras = nil, parsers.NoRequestHeaders, map[string]string{"client_ip": "203.0.113.7"}
+				hs = append(hs, h)
+			}
+			h := try("/v1/orders/8812", 401, 6*time.Second)
+			h.req, h.partial, h.extras = nil, parsers.NoRequestHeaders, map[string]string{"client_ip": "198.51.100.9"}
+			return append(hs, h)
+		}(), storms: [][]int{{0, 1, 2, 3, 4, 5}}, attempts: []string{"6"}},
 		{name: "a slow trickle over ten minutes", hops: []hop{try("/x", 401, 0), try("/x", 401, 150*time.Second), try("/x", 401, 300*time.Second), try("/x", 401, 450*time.Second), try("/x", 401, 600*time.Second)}},
 	}
 	for _, tt := range tests {
