@@ -121,4 +121,3 @@ func TestGzipBombInput(t *testing.T) {
 		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
 	}
 }
-
