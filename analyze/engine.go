@@ -255,6 +255,9 @@ func analyzeInput(ctx context.Context, spec inputSpec, o *Options, onErr func(Er
 			why = "the input is empty"
 		}
 		fr.input.Failed = fmt.Sprintf("%s: %s", spec.path, why)
+		if firstErr == nil {
+			fr.addError(Error{File: spec.path, Entry: -1, Offset: -1, Message: fr.input.Failed}, o, onErr)
+		}
 	}
 	return fr
 }

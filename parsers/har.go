@@ -397,11 +397,17 @@ func (h *harReader) response(r *harResponse) *Response {
 // content decodes a response body when it is textual, capped at MaxBody.
 func (h *harReader) content(c *harContent) Body {
 	b := Body{MimeType: string(c.MimeType), Size: int64(c.Size)}
-	text := string(c.Text)
-	if text == "" || !IsTextual(b.MimeType) {
+	if c.Text == "" || !IsTextual(b.MimeType) {
 		return b
 	}
-	if strings.EqualFold(string(c.Encoding), "base64") {
+	h.fill(&b, string(c.Text), string(c.Encoding))
+	return b
+}
+
+// fill decodes a body's text (base64 when encoding says so, keeping the raw
+// text when it does not decode), caps it at MaxBody and parses its fields.
+func (h *harReader) fill(b *Body, text, encoding string) {
+	if strings.EqualFold(encoding, "base64") {
 		// Decode only what the cap allows (4 base64 chars per 3 bytes).
 		if max := (h.opts.MaxBody/3 + 1) * 4; len(text) > max {
 			text, b.Truncated = text[:max], true
@@ -417,7 +423,6 @@ func (h *harReader) content(c *harContent) Body {
 	}
 	b.Text = text
 	b.Fields = ParseBodyFields(b.MimeType, text, h.opts)
-	return b
 }
 
 func (h *harReader) postBody(pd *harPostData) Body {
@@ -426,18 +431,7 @@ func (h *harReader) postBody(pd *harPostData) Body {
 	if text == "" && len(pd.TextJSON) > 0 {
 		text = string(pd.TextJSON)
 	}
-	if strings.EqualFold(string(pd.Encoding), "base64") {
-		if dec, ok := DecodeBase64(text); ok {
-			text = string(dec)
-		} else {
-			b.Undecodable = true
-		}
-	}
-	if len(text) > h.opts.MaxBody {
-		text, b.Truncated = text[:h.opts.MaxBody], true
-	}
-	b.Text = text
-	b.Fields = ParseBodyFields(b.MimeType, text, h.opts)
+	h.fill(&b, text, string(pd.Encoding))
 	// martian leaves text empty and fills params; Chrome fills both.
 	if len(b.Fields) == 0 {
 		for _, p := range pd.Params {

@@ -23,8 +23,8 @@ func readAll(t testing.TB, r Reader) ([]*Record, []error) {
 		if err != nil {
 			errs = append(errs, err)
 			var pe *ParseError
-			if errors.As(err, &pe) && pe.Fatal {
-				return recs, errs
+			if !errors.As(err, &pe) || pe.Fatal {
+				return recs, errs // anything but a per-record error ends the input
 			}
 		}
 		if rec != nil {

@@ -4,27 +4,35 @@ import (
 	"bufio"
 	"bytes"
 	"compress/gzip"
+	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
+	"regexp"
 	"strings"
+	"unicode/utf8"
 )
 
 // Open sniffs an input's format (by content first, extension second) and
 // returns its reader. forced, when not "" or "auto", skips sniffing.
 // Gzip input is decompressed transparently.
 func Open(r io.Reader, name string, forced Format, o Options) (Reader, error) {
-	br := bufio.NewReaderSize(r, 64<<10)
+	o = o.withDefaults()
+	in := &countingReader{r: r}
+	br := bufio.NewReaderSize(in, 64<<10)
 	if head, _ := br.Peek(2); len(head) == 2 && head[0] == 0x1f && head[1] == 0x8b {
 		zr, err := gzip.NewReader(br)
 		if err != nil {
-			return nil, fmt.Errorf("%s: gzip: %w", name, err)
+			return nil, fmt.Errorf("gzip: %w", err)
 		}
-		br = bufio.NewReaderSize(zr, 64<<10)
+		br = bufio.NewReaderSize(&bombGuard{r: zr, in: in, max: o.MaxDecompressed, ratio: o.MaxRatio}, 64<<10)
 	}
 	f := forced
 	if f == "" || f == "auto" {
 		head, _ := br.Peek(32 << 10)
+		if looksBinary(head) {
+			return nil, unsupported("binary content, not a capture, transcript or log (use --input-format text to scan it anyway)")
+		}
 		f = Sniff(head, name)
 	}
 	return NewReader(br, name, f, o)
@@ -35,8 +43,14 @@ func NewReader(r io.Reader, name string, f Format, o Options) (Reader, error) {
 	switch f {
 	case FormatHAR:
 		return NewHARReader(r, name, o)
+	case FormatJSONL:
+		return NewJSONLReader(r, name, o)
+	case FormatCLF:
+		return NewCLFReader(r, name, o)
 	case FormatText:
 		return NewTextReader(r, name, o)
+	case FormatCurl:
+		return NewCurlReader(r, name, o)
 	}
 	return nil, unsupported("format %q has no reader", f)
 }
@@ -47,10 +61,9 @@ func Sniff(head []byte, name string) Format {
 	t := bytes.TrimLeft(h, " \t\r\n")
 	lower := strings.ToLower(name)
 	switch {
-	case bytes.HasPrefix(t, []byte("{")) && bytes.Contains(firstN(t, 4096), []byte(`"log"`)) &&
-		!bytes.Contains(firstLine(t), []byte("}")):
-		// A pretty-printed object whose first line is not a whole
-		// record, with "log" near the top: a HAR.
+	case reHARStart.Match(firstN(t, 4096)):
+		// {"log": {...: a HAR, pretty-printed or minified. A Docker
+		// json-file line has "log" too, but its value is a string.
 		return FormatHAR
 	case strings.HasSuffix(lower, ".har") || strings.HasSuffix(lower, ".har.gz"):
 		return FormatHAR
@@ -58,19 +71,49 @@ func Sniff(head []byte, name string) Format {
 		return FormatHAR // YAML HAR: the HAR reader refuses it clearly
 	}
 	// Line formats, most specific first. Each test looks at content.
-	for _, s := range []func(head []byte, lowerName string) Format{} {
+	for _, s := range []func(head []byte, lowerName string) Format{
+		// Transcripts first, then access logs, then logfmt app logs.
+		sniffCurl, sniffJSONL, sniffCLF, sniffLogfmt,
+	} {
 		if f := s(t, lower); f != "" {
 			return f
 		}
 	}
 	if bytes.HasPrefix(t, []byte("{")) {
-		if bytes.Contains(firstN(t, 4096), []byte(`"log"`)) && bytes.Contains(firstN(t, 4096), []byte(`"entries"`)) {
-			return FormatHAR
-		}
 		return FormatJSONL
 	}
 	return FormatText
 }
+
+// looksBinary reports content that is not text: more than 15% of the first
+// 8 KiB (after any leading NUL padding, which log rotation by copytruncate
+// leaves) are control characters or bytes that are not UTF-8. A log with a
+// few NUL bytes or a broken line is still text, and still read.
+func looksBinary(head []byte) bool {
+	head = bytes.TrimLeft(head, "\x00")
+	if len(head) > 8192 {
+		head = head[:8192]
+	}
+	if len(head) < 16 {
+		return false
+	}
+	bad := 0
+	for i := 0; i < len(head); {
+		r, n := utf8.DecodeRune(head[i:])
+		switch {
+		case r == utf8.RuneError && n == 1 && len(head)-i >= utf8.UTFMax:
+			bad++
+		case r < 0x20 && r != '\t' && r != '\n' && r != '\r' && r != '\f' && r != 0x1b, r == 0x7f:
+			bad++
+		}
+		i += n
+	}
+	return bad*100 > len(head)*15
+}
+
+// reHARStart matches the opening of a HAR document: an object whose "log"
+// member is an object (allowing a JSONP wrapper before it).
+var reHARStart = regexp.MustCompile(`^(?:[A-Za-z_$][A-Za-z0-9_$.]*\s*\(\s*)?\{\s*"log"\s*:\s*\{`)
 
 func firstN(b []byte, n int) []byte {
 	if len(b) > n {
@@ -84,6 +127,42 @@ func firstLine(b []byte) []byte {
 		return b[:i]
 	}
 	return b
+}
+
+// countingReader counts the bytes read from the file itself.
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// ErrGzipBomb is returned when a .gz input expands beyond the limits.
+var ErrGzipBomb = errors.New("gzip input expands beyond the limit")
+
+// bombGuard stops decompression that exceeds a size or a ratio limit.
+type bombGuard struct {
+	r     io.Reader
+	in    *countingReader
+	out   int64
+	max   int64
+	ratio int64
+}
+
+func (b *bombGuard) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	b.out += int64(n)
+	if b.out > b.max {
+		return n, fmt.Errorf("%w: more than %d bytes decompressed (raise --max-decompressed)", ErrGzipBomb, b.max)
+	}
+	if b.out > 1<<20 && b.in.n > 0 && b.out/b.in.n > b.ratio {
+		return n, fmt.Errorf("%w: expansion ratio over %d:1 after %d bytes (a gzip bomb?)", ErrGzipBomb, b.ratio, b.out)
+	}
+	return n, err
 }
 
 // IsCompressedName reports a .gz name (used by folder walks to keep the

@@ -24,6 +24,11 @@ type Options struct {
 	MaxFields int
 	// MaxDepth caps JSON nesting walked in bodies.
 	MaxDepth int
+	// MaxDecompressed caps the bytes a .gz input may expand to, and
+	// MaxRatio the expansion ratio (checked after the first MiB), so a
+	// gzip bomb stops with a clear error instead of filling memory or disk.
+	MaxDecompressed int64
+	MaxRatio        int64
 	// Fields maps model names to JSON paths for log schemas we do not know
 	// (--field NAME=PATH).
 	Fields map[string]string
@@ -31,10 +36,12 @@ type Options struct {
 
 // DefaultOptions are the limits used when a field is zero.
 var DefaultOptions = Options{
-	MaxLine:   4 << 20,
-	MaxBody:   1 << 20,
-	MaxFields: 256,
-	MaxDepth:  32,
+	MaxLine:         4 << 20,
+	MaxBody:         1 << 20,
+	MaxFields:       256,
+	MaxDepth:        32,
+	MaxDecompressed: 20 << 30,
+	MaxRatio:        1000,
 }
 
 // withDefaults fills zero limits.
@@ -51,6 +58,12 @@ func (o Options) withDefaults() Options {
 	}
 	if o.MaxDepth <= 0 {
 		o.MaxDepth = d.MaxDepth
+	}
+	if o.MaxDecompressed <= 0 {
+		o.MaxDecompressed = d.MaxDecompressed
+	}
+	if o.MaxRatio <= 0 {
+		o.MaxRatio = d.MaxRatio
 	}
 	return o
 }

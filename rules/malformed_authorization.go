@@ -122,7 +122,7 @@ func authorizationProblems(cred Credential) []string {
 	if a.SchemeColon {
 		out = append(out, "a colon follows the scheme (\""+a.Scheme()+":\")")
 	}
-	if len(a.Schemes) > 0 && strings.TrimSpace(raw) == "" {
+	if len(a.Schemes) > 0 && strings.Trim(raw, "\"' \t\r\n") == "" {
 		return append(out, "the credential after \""+a.Scheme()+"\" is empty")
 	}
 	trimmed := strings.TrimSpace(raw)

@@ -137,6 +137,10 @@ func parseOne(v string) Authorization {
 	}
 	if rest == "" {
 		a.Credential = Secret{&secretData{shape: shapeValue, kind: KindEmpty}}
+	} else if trimCredential(rest) == "" {
+		// Only quotes or blanks after the scheme (an unset variable
+		// inside quotes): an empty credential, kept as sent.
+		a.Credential = Secret{&secretData{raw: rest, shape: shapeValue, kind: KindEmpty, fp: FingerprintOf(rest)}}
 	} else {
 		a.Credential = New(trimCredential(rest))
 		if a.Credential.Reveal() != rest {

@@ -24,15 +24,18 @@ func IsRedactionMarker(v string) bool {
 	if v == "" {
 		return false
 	}
-	first, last := v[0], v[len(v)-1]
-	if first == '<' && strings.HasPrefix(v, "<redacted") && reSanitized.MatchString(v) {
+	// The regexps are costly and detectors call this for every candidate
+	// value: first a cheap necessary condition for each of them.
+	c := v[0]
+	if (c == '<' || c == '[' || c == '(' || c == '{') && (reSanitized.MatchString(v) || reBracketed.MatchString(v)) {
 		return true
 	}
-	if strings.IndexByte("[<({", first) >= 0 && strings.IndexByte("]>)}", last) >= 0 && len(v) <= 64 && reBracketed.MatchString(v) {
+	if startsWithRedactedWord(v) && reRedactedWord.MatchString(v) {
 		return true
 	}
-	if len(v) <= 80 && strings.IndexByte("rRsSfFmMhHoO", first) >= 0 && reRedactedWord.MatchString(v) {
-		return true
+	if !strings.Contains(v, "***") && !strings.Contains(v, "•••") && !strings.Contains(v, "xxxxxx") &&
+		!strings.Contains(v, "XXXXXX") && !strings.Contains(v, "####") {
+		return false
 	}
 	// A value that masks its middle (sk_test_****9xQz, ****, xxxxxx) keeps
 	// at most a few characters of the original.
@@ -75,6 +78,17 @@ func longestMaskRun(v string) int {
 	return best
 }
 
+var redactedWords = []string{"redacted", "sanitized", "filtered", "masked", "hidden", "scrubbed", "removed", "obfuscated"}
+
+func startsWithRedactedWord(v string) bool {
+	for _, w := range redactedWords {
+		if len(v) >= len(w) && strings.EqualFold(v[:len(w)], w) {
+			return true
+		}
+	}
+	return false
+}
+
 // Placeholders: what shows up when a template or an unset variable is sent in
 // place of a credential. Compared case-insensitively.
 var placeholderWords = map[string]bool{
@@ -102,11 +116,40 @@ func IsPlaceholder(v string) bool {
 	if v == "" || len(v) > 64 {
 		return false
 	}
-	if placeholderWords[strings.ToLower(v)] {
+	if isPlaceholderWord(v) {
 		return true
 	}
-	if rePlaceholderTemplate.MatchString(v) {
-		return !IsRedactionMarker(v)
+	// cheap necessary conditions before each regexp (see IsRedactionMarker)
+	switch v[0] {
+	case '$', '%', '{', '<', '[', ':':
+		if rePlaceholderTemplate.MatchString(v) {
+			return !IsRedactionMarker(v)
+		}
 	}
-	return rePlaceholderYour.MatchString(v)
+	switch v[0] | 0x20 {
+	case 'y', 'm', 'i', 'e', 'p':
+		return rePlaceholderYour.MatchString(v)
+	}
+	return false
+}
+
+// maxPlaceholderWord is the length of the longest placeholder word.
+const maxPlaceholderWord = 17
+
+func isPlaceholderWord(v string) bool {
+	if len(v) > maxPlaceholderWord {
+		return false
+	}
+	var buf [maxPlaceholderWord]byte
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if c >= 0x80 {
+			return placeholderWords[strings.ToLower(v)] // Unicode case folding
+		}
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf[i] = c
+	}
+	return placeholderWords[string(buf[:len(v)])]
 }

@@ -18,11 +18,16 @@ var credentialHeaders = map[string]bool{
 // credential: the well-known names, plus names built from api-key, token,
 // secret, session or password parts (x-my-api-key, x-service-token).
 func IsCredentialHeader(name string) bool {
-	n := strings.ToLower(name)
-	if v, ok := credentialHeaders[n]; ok {
+	var buf [maxNameLen]byte
+	lower, ok := lowerName(buf[:0], name)
+	if !ok {
+		return false
+	}
+	if v, ok := credentialHeaders[string(lower)]; ok {
 		return v
 	}
-	return isCredentialName(n)
+	var nb [2 * maxNameLen]byte
+	return isCredentialName(normalizeName(nb[:0], name)) || isCredentialName(plainName(nb[:0], lower))
 }
 
 // IsAuthorizationHeader is Authorization or Proxy-Authorization, whose values
@@ -55,35 +60,109 @@ var credentialParams = map[string]bool{
 	"expires_in": false, "scope": false, "keyword": false, "keys": false,
 	"token_type_hint": false, "response_type": false, "page_token": false, "pagetoken": false,
 	"next_token": false, "continuation_token": false, "sessionstate": false,
+	"credentials": true, "credential": true, "_auth": true, "_password": true,
 }
 
 // IsCredentialParam reports whether a query, form or JSON field name holds a
 // credential.
 func IsCredentialParam(name string) bool {
-	n := strings.ToLower(name)
-	if v, ok := credentialParams[n]; ok {
+	var buf [maxNameLen]byte
+	lower, ok := lowerName(buf[:0], name)
+	if !ok {
+		return false
+	}
+	if v, ok := credentialParams[string(lower)]; ok {
 		return v
 	}
-	return isCredentialName(n)
+	var nb [2 * maxNameLen]byte
+	return isCredentialName(normalizeName(nb[:0], name)) || isCredentialName(plainName(nb[:0], lower))
 }
 
-// isCredentialName matches compound names: any of these parts, after
-// splitting on - _ . and camelCase, makes a name a credential name.
-// nameSeparators normalises - and . to _ in names.
-var nameSeparators = strings.NewReplacer("-", "_", ".", "_")
+// maxNameLen bounds the names considered at all: no header, parameter or
+// JSON field that holds a credential has a longer name, and the bound keeps
+// the detectors' name tests free of allocation.
+const maxNameLen = 96
 
-func isCredentialName(n string) bool {
-	n = nameSeparators.Replace(n)
-	for _, suffix := range []string{"api_key", "apikey", "access_token", "accesstoken", "auth_token",
-		"secret_key", "client_secret", "private_key", "password", "passwd", "_secret", "_token",
-		"refresh_token", "id_token", "session_token", "sessionid", "session_id"} {
-		if strings.HasSuffix(n, suffix) {
-			// Anti-forgery and pagination tokens are not credentials.
-			for _, not := range []string{"csrf", "xsrf", "page", "next", "continuation", "cursor", "sync", "push", "device", "notification", "verification", "captcha"} {
-				if strings.Contains(n, not) {
+// normalizeName appends name lower-cased, with - and . read as _ and a _
+// inserted where camelCase starts a new part (oktaApiToken → okta_api_token).
+func normalizeName[S ~string | ~[]byte](dst []byte, name S) []byte {
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		switch {
+		case c >= 'A' && c <= 'Z':
+			if i > 0 && (name[i-1] >= 'a' && name[i-1] <= 'z' || name[i-1] >= '0' && name[i-1] <= '9') {
+				dst = append(dst, '_')
+			}
+			c += 'a' - 'A'
+		case c == '-' || c == '.':
+			c = '_'
+		}
+		dst = append(dst, c)
+	}
+	return dst
+}
+
+// plainName appends the lower-case name with - and . read as _.
+func plainName(dst, lower []byte) []byte {
+	for _, c := range lower {
+		if c == '-' || c == '.' {
+			c = '_'
+		}
+		dst = append(dst, c)
+	}
+	return dst
+}
+
+// lowerName appends the ASCII-lower-cased name to dst; ok is false when the
+// name is empty or longer than maxNameLen.
+func lowerName[S ~string | ~[]byte](dst []byte, name S) ([]byte, bool) {
+	if len(name) == 0 || len(name) > maxNameLen {
+		return dst, false
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		dst = append(dst, c)
+	}
+	return dst, true
+}
+
+// credentialSuffixes: any of these parts, after - and . are read as _, makes
+// a name a credential name.
+var credentialSuffixes = []string{"api_key", "apikey", "access_token", "accesstoken", "auth_token",
+	"secret_key", "client_secret", "private_key", "password", "passwd", "_secret", "_token",
+	"refresh_token", "id_token", "session_token", "sessionid", "session_id",
+	"authtoken", "sessiontoken", "secretaccesskey", "secret_access_key", "secret", "_auth"}
+
+// notCredentialParts mark anti-forgery, pagination and device tokens, which
+// are not credentials.
+var notCredentialParts = []string{"csrf", "xsrf", "page", "next", "continuation", "cursor", "sync", "push", "device", "notification", "verification", "captcha", "public"}
+
+// isCredentialName matches compound names: any of credentialSuffixes makes
+// a name a credential name. n is normalized (normalizeName).
+func isCredentialName(n []byte) bool {
+	for _, suffix := range credentialSuffixes {
+		if hasSuffix(n, suffix) {
+			for _, not := range notCredentialParts {
+				if contains(n, not) {
 					return false
 				}
 			}
+			return true
+		}
+	}
+	return false
+}
+
+func hasSuffix(b []byte, s string) bool {
+	return len(b) >= len(s) && string(b[len(b)-len(s):]) == s
+}
+
+func contains(b []byte, s string) bool {
+	for i := 0; i+len(s) <= len(b); i++ {
+		if string(b[i:i+len(s)]) == s {
 			return true
 		}
 	}

@@ -9,6 +9,7 @@ import (
 // format, or a long run of mixed letters and digits) becomes "<redacted>".
 // Servers sometimes echo the token they refused.
 func ScrubText(s string) string {
+	s = scrubDetected(s)
 	var b strings.Builder
 	start := -1
 	flush := func(end int) {
@@ -25,7 +26,7 @@ func ScrubText(s string) string {
 	}
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if isWordByte(c) {
+		if scrubWordByte(c) {
 			if start < 0 {
 				start = i
 			}
@@ -38,7 +39,7 @@ func ScrubText(s string) string {
 	return b.String()
 }
 
-func isWordByte(c byte) bool {
+func scrubWordByte(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("-_.+/=$~", c) >= 0
 }
 
@@ -62,4 +63,26 @@ func looksSecretWord(w string) bool {
 		}
 	}
 	return letters > 0 && digits > 0
+}
+
+// scrubDetected replaces what the detectors find (an "Authorization: Basic
+// …" echoed in a message, a key=value pair) before the word heuristic runs.
+func scrubDetected(s string) string {
+	var spans [][2]int
+	ScanLine([]byte(s), func(m Match) { spans = append(spans, [2]int{m.Start, m.End}) })
+	if len(spans) == 0 {
+		return s
+	}
+	var b strings.Builder
+	last := 0
+	for _, sp := range spans {
+		if sp[0] < last {
+			continue
+		}
+		b.WriteString(s[last:sp[0]])
+		b.WriteString("<redacted>")
+		last = sp[1]
+	}
+	b.WriteString(s[last:])
+	return b.String()
 }

@@ -229,3 +229,15 @@ func FuzzSecretDisplay(f *testing.F) {
 		}
 	})
 }
+
+// TestQuotedEmptyCredential: "Bearer ”" is what a shell sends for an unset
+// variable inside quotes; it must parse as an empty credential, not panic.
+func TestQuotedEmptyCredential(t *testing.T) {
+	for _, v := range []string{`Bearer ''`, `Bearer ""`, `Bearer " "`, `''`} {
+		a := NewAuthorization(v)
+		if k := a.Authorization().Credential.Kind(); k != KindEmpty {
+			t.Errorf("%q: kind %s", v, k)
+		}
+		_ = a.String()
+	}
+}

@@ -73,6 +73,52 @@ func canaryHAR() string {
 	return string(b)
 }
 
+// canaryCurl is a curl -v transcript (with its command line) carrying
+// canaries in -H, -u, --data, the * lines curl prints for HTTP/2 and Basic
+// auth, and a response body.
+func canaryCurl() string {
+	return `$ curl -v -u admin:` + canaries[13] + ` -H "X-API-Key: ` + canaries[3] + `" -H "Authorization: Bearer ` + canaries[0] + `" --data "client_secret=` + canaries[8] + `&grant_type=client_credentials" https://api.example.com/v1/me?access_token=` + canaries[6] + `
+* Connected to api.example.com (127.0.0.1) port 443 (#0)
+* Server auth using Basic with user 'admin'
+* [HTTP/2] [1] OPENED stream for https://api.example.com/v1/me?access_token=` + canaries[6] + `
+* [HTTP/2] [1] [:method: POST]
+* [HTTP/2] [1] [authorization: Bearer ` + canaries[0] + `]
+* [HTTP/2] [1] [x-api-key: ` + canaries[3] + `]
+> POST /v1/me?access_token=` + canaries[6] + ` HTTP/2
+> Host: api.example.com
+> Authorization: Bearer ` + canaries[0] + `
+> X-API-Key: ` + canaries[3] + `
+> Cookie: sid=` + canaries[4] + `
+> Content-Type: application/x-www-form-urlencoded
+>
+< HTTP/2 401 
+< www-authenticate: Bearer error="invalid_token"
+< set-cookie: sid=` + canaries[5] + `; HttpOnly
+< content-type: application/json
+<
+{"error":"invalid_token","access_token":"` + canaries[10] + `"}
+* Connection #0 to host api.example.com left intact
+`
+}
+
+// canaryLogs are access and application logs carrying canaries the way real
+// servers log them.
+func canaryLogs() map[string]string {
+	return map[string]string{
+		"nginx.json": `{"time_iso8601":"2026-11-30T06:40:29+00:00","request":"GET /v1/me?access_token=` + canaries[6] + ` HTTP/1.1","request_method":"GET","scheme":"https","host":"api.example.com","request_uri":"/v1/me?access_token=` + canaries[6] + `","args":"access_token=` + canaries[6] + `","status":401,"http_authorization":"Bearer ` + canaries[1] + `","http_cookie":"sid=` + canaries[4] + `","http_x_api_key":"` + canaries[3] + `","request_body":"{\"password\":\"` + canaries[13] + `\"}","sent_http_www_authenticate":"Bearer error=\"invalid_token\""}
+{"time_iso8601":"2026-11-30T06:40:30+00:00","request":"GET /v1/me HTTP/1.1","request_method":"GET","scheme":"https","host":"api.example.com","request_uri":"/v1/me","args":"","status":401,"http_authorization":"Bearer ` + canaryJWT + `","http_cookie":"","http_x_api_key":"","request_body":"","sent_http_www_authenticate":"Bearer error=\"invalid_token\""}
+`,
+		"access.log": `127.0.0.1 - admin [30/Nov/2026:06:40:29 +0000] "GET /v1/me?api_key=` + canaries[3] + `&access_token=` + canaries[6] + ` HTTP/1.1" 401 66 "https://app.example.com/?token=` + canaries[7] + `" "curl/8.14.1"
+127.0.0.1 - - [30/Nov/2026:06:40:30 +0000] "GET https://admin:` + canaries[9] + `@api.example.com/v1/admin HTTP/1.1" 401 66 "-" "curl/8.14.1"
+`,
+		"app.jsonl": `{"time":"2026-11-30T06:40:29Z","level":"INFO","msg":"calling upstream","method":"GET","url":"https://api.example.com/v1/me","status":401,"authorization":"Bearer ` + canaries[2] + `","stripe_key":"` + canaries[1] + `"}
+{"time":"2026-11-30T06:40:30Z","level":"DEBUG","msg":"token refreshed","access_token":"` + canaries[10] + `","client_secret":"` + canaries[8] + `"}
+`,
+		"app.log": `2026-11-30T06:40:31Z level=debug msg="outgoing request" header="Authorization: Basic ` + canaries[12] + `" proxy="Proxy-Authorization: Basic ` + canaries[14] + `"
+`,
+	}
+}
+
 // realCredentials extracts the real (long expired) credentials two corpus
 // files hold, so the test also covers values nobody here chose.
 func realCredentials(t *testing.T) []string {
@@ -117,9 +163,21 @@ func TestCanary(t *testing.T) {
 		t.Fatal(err)
 	}
 	secrets := append(append([]string{canaryJWT}, canaries...), realCredentials(t)...)
-	inputs := []string{har,
+	curl := filepath.Join(dir, "transcript.txt")
+	if err := os.WriteFile(curl, []byte(canaryCurl()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	inputs := []string{har, curl}
+	for name, body := range canaryLogs() {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		inputs = append(inputs, p)
+	}
+	inputs = append(inputs,
 		"../../testdata/corpus/har/mitmproxy-export-google-bearer__mitmproxy__diff_data.har",
-		"../../testdata/corpus/har/mitmproxy-export-apikey-sse__mitmproxy__event_stream.har"}
+		"../../testdata/corpus/har/mitmproxy-export-apikey-sse__mitmproxy__event_stream.har")
 	for _, in := range inputs {
 		for _, format := range []string{"table", "markdown", "json", "sarif"} {
 			for _, cmd := range [][]string{{"analyze"}, {"analyze", "--format", format, "-o", filepath.Join(dir, "out")}} {
@@ -137,10 +195,12 @@ func TestCanary(t *testing.T) {
 			}
 		}
 	}
-	// The canary capture must also produce findings (a test that cannot
+	// The canary inputs must also produce findings (a test that cannot
 	// fail because nothing is rendered proves nothing).
-	r := runBinary(t, "", "analyze", "--format", "json", har)
-	if n := strings.Count(r.stdout, `"rule":`); n < 8 {
-		t.Fatalf("canary capture produced %d findings; the test would prove little", n)
+	for _, in := range []string{har, curl, filepath.Join(dir, "nginx.json")} {
+		r := runBinary(t, "", "analyze", "--format", "json", in)
+		if n := strings.Count(r.stdout, `"rule":`); n < 2 {
+			t.Fatalf("%s produced %d findings; the test would prove little\n%s\n%s", in, n, r.stdout, r.stderr)
+		}
 	}
 }

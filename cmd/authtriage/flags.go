@@ -125,6 +125,9 @@ func (c *commonFlags) options(s Streams) (analyze.Options, error) {
 			if !ok || name == "" || path == "" {
 				return o, usagef("--field %q: want NAME=PATH", f)
 			}
+			if !knownLogField(name) {
+				return o, usagef("--field %q: unknown name %q (want one of %s, or header.NAME)", f, name, strings.Join(parsers.LogFieldNames(), ", "))
+			}
 			o.Parser.Fields[strings.ToLower(name)] = path
 		}
 	}
@@ -141,6 +144,19 @@ func (c *commonFlags) options(s Streams) (analyze.Options, error) {
 		}
 	}
 	return o, nil
+}
+
+func knownLogField(name string) bool {
+	n := strings.ToLower(name)
+	if strings.HasPrefix(n, "header.") && len(n) > len("header.") {
+		return true
+	}
+	for _, f := range parsers.LogFieldNames() {
+		if f == n {
+			return true
+		}
+	}
+	return false
 }
 
 func parseTimeFlag(name, v string) (time.Time, error) {
