@@ -74,8 +74,9 @@ it goes on while failures keep coming no more than a window apart, and ends with
 request, a longer pause, or the end of the input. Each storm is one finding listing every failing attempt,
 with the count, the span and the rate. Inputs without timestamps (a curl transcript without
 ` + "`--trace-time`" + `) cannot be judged and are left alone. In an access log that does not record request
-headers, the client address, user and user agent stand in for the credential; a log that records none of
-them is not judged, since every client would look like one.
+headers, or that redacts them (Caddy logs every Authorization as ` + "`REDACTED`" + `), the client address, user and user
+agent stand in for the credential; a log that records none of them is not judged, since every client would
+look like one.
 
 **Known false positives.** A load test or a monitoring probe that is meant to hit a refusing endpoint.`,
 	Fix:        "Do not retry 401/403 as if they were transient: refresh the token once (single-flight) and retry at most once with the new credential; otherwise stop and surface the error (sign the user in again). Keep retries with backoff for 429, 5xx and network errors.",
@@ -329,11 +330,11 @@ func (r *retryStorm) FinishFile(c *Context, _ Input) {
 }
 
 // requesterFingerprint identifies who sent a request: its credentials.
-// In an access log that does not record request headers, the client
-// address, user and user agent stand in for them; a log line with none of
+// Where they cannot be compared (not recorded, or redacted), the client
+// address, user and user agent stand in for them; a record with none of
 // them cannot be told from other clients' (ok false).
 func requesterFingerprint(f *Facts, ex *parsers.Exchange) (secrets.Fingerprint, bool) {
-	if !ex.Partial.Has(parsers.NoRequestHeaders) {
+	if !byClient(f, ex) {
 		return credentialsFingerprint(f), true
 	}
 	var parts []string
@@ -349,6 +350,21 @@ func requesterFingerprint(f *Facts, ex *parsers.Exchange) (secrets.Fingerprint, 
 		return secrets.Fingerprint{}, false
 	}
 	return secrets.FingerprintOf(strings.Join(parts, "\x00")), true
+}
+
+// byClient reports a request whose credentials cannot be compared: the
+// input does not record request headers, or redacted them (Caddy writes
+// every Authorization as REDACTED, so all tokens would look alike).
+func byClient(f *Facts, ex *parsers.Exchange) bool {
+	if ex.Partial.Has(parsers.NoRequestHeaders) {
+		return true
+	}
+	for _, cr := range f.Credentials() {
+		if cr.Token.Redacted() {
+			return true
+		}
+	}
+	return false
 }
 
 // credentialsFingerprint combines the fingerprints of every credential a
@@ -375,7 +391,7 @@ func credentialsFingerprint(f *Facts) secrets.Fingerprint {
 // requesterDisplay says who retried, for messages: the credential in its
 // display form, or the client of an access-log line.
 func requesterDisplay(f *Facts, ex *parsers.Exchange) string {
-	if ex.Partial.Has(parsers.NoRequestHeaders) {
+	if byClient(f, ex) {
 		var who []string
 		for _, k := range []string{"client_ip", "remote_addr", "remote_user"} {
 			if v := ex.Extra(k); v != "" {

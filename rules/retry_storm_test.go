@@ -69,6 +69,14 @@ func TestRetryStorm(t *testing.T) {
 			h.req, h.partial, h.extras = nil, parsers.NoRequestHeaders, map[string]string{"client_ip": "198.51.100.9"}
 			return append(hs, h)
 		}(), storms: [][]int{{0, 1, 2, 3, 4, 5}}, attempts: []string{"6"}},
+		{name: "redacted credentials cannot be compared: the client decides", hops: func() []hop {
+			var hs []hop
+			for i := 0; i < 5; i++ {
+				h := try("/v1/me", 401, time.Duration(i)*time.Second, "Authorization: REDACTED", "User-Agent: app/"+itoa(i))
+				hs = append(hs, h)
+			}
+			return hs
+		}()},
 		{name: "a slow trickle over ten minutes", hops: []hop{try("/x", 401, 0), try("/x", 401, 150*time.Second), try("/x", 401, 300*time.Second), try("/x", 401, 450*time.Second), try("/x", 401, 600*time.Second)}},
 	}
 	for _, tt := range tests {
