@@ -72,8 +72,8 @@ towards the share of 401s explained.
 fingerprint of the credentials sent. A storm starts when the threshold is reached inside a sliding window;
 it goes on while failures keep coming no more than a window apart, and ends with a success for the same
 request, a longer pause, or the end of the input. Each storm is one finding listing every failing attempt,
-with the count, the span and the rate. Inputs without timestamps (a curl transcript without
-` + "`--trace-time`" + `) cannot be judged and are left alone. In an access log that does not record request
+with the count, the span and the rate. Records without any time (no start time and no response ` + "`Date`" + `)
+cannot be judged and are left alone. In an access log that does not record request
 headers, or that redacts them (Caddy logs every Authorization as ` + "`REDACTED`" + `), the client address, user and user
 agent stand in for the credential; a log that records none of them is not judged, since every client would
 look like one.
