@@ -81,7 +81,12 @@ func subLabels(host string) []string {
 // sandbox-api.example.com → api.example.com). ok is false when the host has
 // no environment label, or more than one.
 func SandboxTwin(host string) (twin string, ok bool) {
-	h := strings.ToLower(hostOnly(host))
+	h := strings.TrimSuffix(strings.ToLower(hostOnly(host)), ".")
+	for i := 0; i < len(h); i++ {
+		if c := h[i]; !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
+			return "", false
+		}
+	}
 	sub := subLabels(h)
 	if len(sub) == 0 {
 		return "", false

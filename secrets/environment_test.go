@@ -168,3 +168,20 @@ func TestEnvConfig(t *testing.T) {
 		}
 	}
 }
+
+// FuzzHostEnvironment: host classification never panics, and a twin is
+// never sandbox-labelled itself nor longer than its host.
+func FuzzHostEnvironment(f *testing.F) {
+	for _, h := range []string{"api.sandbox.example.com", "sandbox-api.paddle.com", "[::1]:443", "a..b", "-.-.-", "dev-1.okta.com:8443"} {
+		f.Add(h)
+	}
+	r := NewEnvResolver(nil)
+	f.Fuzz(func(t *testing.T, host string) {
+		r.HostReason(host)
+		if twin, ok := SandboxTwin(host); ok {
+			if len(twin) >= len(host) || HostLabelEnvironment(twin) == EnvSandbox {
+				t.Fatalf("SandboxTwin(%q) = %q", host, twin)
+			}
+		}
+	})
+}

@@ -113,3 +113,20 @@ func TestEnvConfigFlags(t *testing.T) {
 		t.Errorf("threshold 6 in 6s: retry-storm on %v", got)
 	}
 }
+
+// FuzzParseEnvConfig: any file is accepted or refused with an error, never
+// a panic, and an accepted one builds a working resolver.
+func FuzzParseEnvConfig(f *testing.F) {
+	f.Add([]byte(exampleEnvConfig), false)
+	f.Add([]byte(`{"hosts": [{"pattern": "*.a.example", "environment": "sandbox"}]}`), true)
+	f.Add([]byte("keys:\n  - regex: '[a-'\n    environment: sandbox\n"), false)
+	f.Fuzz(func(t *testing.T, b []byte, isJSON bool) {
+		cfg, err := parseEnvConfig(b, isJSON)
+		if err != nil {
+			return
+		}
+		r := secrets.NewEnvResolver(cfg)
+		r.Host("api.sandbox.example.com")
+		r.Credential(secrets.New("acme_dev_0123456789abcdef01234567"))
+	})
+}
