@@ -11,9 +11,11 @@ import (
 
 // Caps that keep memory bounded whatever the input size. Counts stay exact.
 const (
-	maxOccurrences   = 1000
-	maxRelated       = 20
-	maxGroupsPerRule = 5000
+	maxOccurrences = 1000
+	maxRelated     = 20
+	// DefaultMaxGroups is how many distinct findings one rule keeps per
+	// input (--max-findings); the rest fold into one "(other)" finding.
+	DefaultMaxGroups = 5000
 )
 
 // group is one grouped finding being built.
@@ -35,10 +37,14 @@ type aggregator struct {
 	groups   map[string]*group
 	perRule  map[string]int
 	sequence int
+	maxGroups int
 }
 
-func newAggregator() *aggregator {
-	return &aggregator{groups: map[string]*group{}, perRule: map[string]int{}}
+func newAggregator(maxGroups int) *aggregator {
+	if maxGroups <= 0 {
+		maxGroups = DefaultMaxGroups
+	}
+	return &aggregator{groups: map[string]*group{}, perRule: map[string]int{}, maxGroups: maxGroups}
 }
 
 func groupKey(f *rules.Finding) string {
@@ -75,7 +81,7 @@ func (a *aggregator) add(meta *rules.Meta, f rules.Finding) string {
 		return key
 	}
 	if g == nil {
-		if a.perRule[f.Rule] >= maxGroupsPerRule {
+		if a.perRule[f.Rule] >= a.maxGroups {
 			// Too many distinct groups for this rule: fold the rest
 			// into one group per file so counts stay exact.
 			f.Endpoint = rules.Endpoint{Host: "(other)", Route: "(other)"}

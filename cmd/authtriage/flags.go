@@ -38,6 +38,10 @@ type commonFlags struct {
 	exclude     []string
 	maxLine     int
 	maxBody     int
+	maxDepth    int
+	maxGz       int64
+	maxRatio    int64
+	maxFindings int
 	envConfig   string
 	retryN      int
 	retryWindow time.Duration
@@ -63,6 +67,10 @@ func (c *commonFlags) register(fs *pflag.FlagSet, defaultFailOn string) {
 	fs.StringSliceVar(&c.exclude, "exclude", nil, "in folders, skip files matching these `GLOBS`")
 	fs.IntVar(&c.maxLine, "max-line", parsers.DefaultOptions.MaxLine, "longest line read, in `BYTES` (longer lines are skipped with an error)")
 	fs.IntVar(&c.maxBody, "max-body", parsers.DefaultOptions.MaxBody, "largest body decoded, in `BYTES`")
+	fs.IntVar(&c.maxDepth, "max-depth", parsers.DefaultOptions.MaxDepth, "deepest JSON nesting walked in bodies")
+	fs.Int64Var(&c.maxGz, "max-decompressed", parsers.DefaultOptions.MaxDecompressed, "largest size a .gz input may expand to, in `BYTES`")
+	fs.Int64Var(&c.maxRatio, "max-ratio", parsers.DefaultOptions.MaxRatio, "largest expansion ratio of a .gz input (a gzip bomb stops with an error)")
+	fs.IntVar(&c.maxFindings, "max-findings", analyze.DefaultMaxGroups, "distinct findings kept per rule and input; the rest fold into one (counts stay exact)")
 	fs.StringVar(&c.envConfig, "env-config", "", "declare your own production/sandbox hosts and key patterns: a YAML or JSON `FILE` (see the README)")
 	fs.IntVar(&c.retryN, "retry-threshold", 5, "retry-storm: `N` identical refused requests within --retry-window make a storm")
 	fs.DurationVar(&c.retryWindow, "retry-window", 60*time.Second, "retry-storm: the `DURATION` within which --retry-threshold refusals make a storm")
@@ -114,7 +122,11 @@ func (c *commonFlags) options(s Streams) (analyze.Options, error) {
 		}
 		o.Config.Env = secrets.NewEnvResolver(cfg)
 	}
-	o.Parser = parsers.Options{MaxLine: c.maxLine, MaxBody: c.maxBody}
+	o.Parser = parsers.Options{MaxLine: c.maxLine, MaxBody: c.maxBody, MaxDepth: c.maxDepth, MaxDecompressed: c.maxGz, MaxRatio: c.maxRatio}
+	o.MaxGroups = c.maxFindings
+	if c.maxBody < 1 || c.maxDepth < 1 || c.maxGz < 1 || c.maxRatio < 1 || c.maxFindings < 1 {
+		return o, usagef("--max-body, --max-depth, --max-decompressed, --max-ratio and --max-findings must be positive")
+	}
 	if c.maxLine < 1<<20 {
 		return o, usagef("--max-line must be at least 1 MiB (1048576)")
 	}
