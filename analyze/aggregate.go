@@ -34,9 +34,9 @@ type group struct {
 // aggregator groups findings: same rule, file, endpoint, place and
 // credential make one finding with a count.
 type aggregator struct {
-	groups   map[string]*group
-	perRule  map[string]int
-	sequence int
+	groups    map[string]*group
+	perRule   map[string]int
+	sequence  int
 	maxGroups int
 }
 
