@@ -11,9 +11,11 @@ import (
 
 // Caps that keep memory bounded whatever the input size. Counts stay exact.
 const (
-	maxOccurrences   = 1000
-	maxRelated       = 20
-	maxGroupsPerRule = 5000
+	maxOccurrences = 1000
+	maxRelated     = 20
+	// DefaultMaxGroups is how many distinct findings one rule keeps per
+	// input (--max-findings); the rest fold into one "(other)" finding.
+	DefaultMaxGroups = 5000
 )
 
 // group is one grouped finding being built.
@@ -32,13 +34,17 @@ type group struct {
 // aggregator groups findings: same rule, file, endpoint, place and
 // credential make one finding with a count.
 type aggregator struct {
-	groups   map[string]*group
-	perRule  map[string]int
-	sequence int
+	groups    map[string]*group
+	perRule   map[string]int
+	sequence  int
+	maxGroups int
 }
 
-func newAggregator() *aggregator {
-	return &aggregator{groups: map[string]*group{}, perRule: map[string]int{}}
+func newAggregator(maxGroups int) *aggregator {
+	if maxGroups <= 0 {
+		maxGroups = DefaultMaxGroups
+	}
+	return &aggregator{groups: map[string]*group{}, perRule: map[string]int{}, maxGroups: maxGroups}
 }
 
 func groupKey(f *rules.Finding) string {
@@ -58,12 +64,24 @@ func location(s parsers.Source) Location {
 	return Location{File: s.File, Entry: s.Entry, Line: s.Line, Pointer: s.Pointer}
 }
 
-// add files one finding.
-func (a *aggregator) add(meta *rules.Meta, f rules.Finding) {
+// add files one finding and returns the key of its group.
+func (a *aggregator) add(meta *rules.Meta, f rules.Finding) string {
 	key := groupKey(&f)
 	g := a.groups[key]
+	if f.Update {
+		// A revision of an existing finding (a storm's final count):
+		// new message and evidence, no new occurrence.
+		if g != nil {
+			g.f.Message, g.f.Evidence = f.Message, f.Evidence
+			if f.Fix != "" {
+				g.f.Fix = f.Fix
+			}
+			a.addRelated(g, f.Related)
+		}
+		return key
+	}
 	if g == nil {
-		if a.perRule[f.Rule] >= maxGroupsPerRule {
+		if a.perRule[f.Rule] >= a.maxGroups {
 			// Too many distinct groups for this rule: fold the rest
 			// into one group per file so counts stay exact.
 			f.Endpoint = rules.Endpoint{Host: "(other)", Route: "(other)"}
@@ -84,6 +102,10 @@ func (a *aggregator) add(meta *rules.Meta, f rules.Finding) {
 		a.perRule[f.Rule]++
 	}
 	g.count++
+	if f.Extra > 0 {
+		g.count += f.Extra
+		g.truncated = true
+	}
 	if c := confidenceOf(meta, f); c > g.confidence {
 		g.confidence = c
 	}
@@ -97,7 +119,13 @@ func (a *aggregator) add(meta *rules.Meta, f rules.Finding) {
 	} else {
 		g.truncated = true
 	}
-	for _, r := range f.Related {
+	a.addRelated(g, f.Related)
+	return key
+}
+
+// addRelated adds related records to a group, without duplicates, capped.
+func (a *aggregator) addRelated(g *group, rs []rules.Related) {
+	for _, r := range rs {
 		if len(g.related) >= maxRelated {
 			break
 		}
@@ -112,6 +140,27 @@ func (a *aggregator) add(meta *rules.Meta, f rules.Finding) {
 		if !dup {
 			g.related = append(g.related, rel)
 		}
+	}
+}
+
+// removeOccurrence takes one occurrence back from a group: a more specific
+// cause found later silences a generic finding filed on the same record.
+// The group disappears with its last occurrence.
+func (a *aggregator) removeOccurrence(key string, loc Location) {
+	g := a.groups[key]
+	if g == nil {
+		return
+	}
+	for i, o := range g.occ {
+		if o.File == loc.File && o.Entry == loc.Entry && o.Line == loc.Line {
+			g.occ = append(g.occ[:i], g.occ[i+1:]...)
+			break
+		}
+	}
+	g.count--
+	if g.count <= 0 || len(g.occ) == 0 {
+		delete(a.groups, key)
+		a.perRule[g.f.Rule]--
 	}
 }
 
@@ -147,6 +196,15 @@ func (a *aggregator) dropSuppressed(file string, origin string, suppressed []str
 func (a *aggregator) findings() []Finding {
 	gs := make([]*group, 0, len(a.groups))
 	for _, g := range a.groups {
+		// Stream rules may report earlier records after later ones (a
+		// retry storm confirmed at its fifth attempt): list occurrences
+		// in input order, so the location is the first.
+		sort.SliceStable(g.occ, func(i, j int) bool {
+			if g.occ[i].Entry != g.occ[j].Entry {
+				return g.occ[i].Entry < g.occ[j].Entry
+			}
+			return g.occ[i].Line < g.occ[j].Line
+		})
 		gs = append(gs, g)
 	}
 	sort.Slice(gs, func(i, j int) bool {
@@ -177,6 +235,7 @@ func (a *aggregator) findings() []Finding {
 
 func (g *group) render() Finding {
 	f := g.f
+
 	fix := f.Fix
 	if fix == "" {
 		fix = g.meta.Fix

@@ -43,6 +43,9 @@ type Options struct {
 	Progress func(path string, read, size int64)
 	// MaxErrors caps the errors kept in the result (the count stays exact).
 	MaxErrors int
+	// MaxGroups caps the distinct findings kept per rule and input
+	// (--max-findings); counts stay exact.
+	MaxGroups int
 }
 
 // Run reads every input and analyses it. The error is for usage problems
@@ -133,7 +136,7 @@ func merge(results []*fileResult, o *Options) *Result {
 	}
 	r.ErrorsTruncated = r.ErrorCount > len(r.Errors)
 	sortFindings(r.Findings)
-	r.Summary = st.summary()
+	r.Summary = st.summary(o.Config.Env)
 	return r
 }
 
@@ -180,7 +183,7 @@ func (c *countingReader) Read(p []byte) (int, error) {
 
 // analyzeInput reads one input to the end.
 func analyzeInput(ctx context.Context, spec inputSpec, o *Options, onErr func(Error)) *fileResult {
-	fr := &fileResult{input: Input{Path: spec.path}, agg: newAggregator(), stats: newStats()}
+	fr := &fileResult{input: Input{Path: spec.path}, agg: newAggregator(o.MaxGroups), stats: newStats()}
 	fail := func(err error) *fileResult {
 		fr.input.Failed = err.Error()
 		fr.addError(Error{File: spec.path, Entry: -1, Offset: -1, Message: err.Error()}, o, onErr)
@@ -255,6 +258,9 @@ func analyzeInput(ctx context.Context, spec inputSpec, o *Options, onErr func(Er
 			why = "the input is empty"
 		}
 		fr.input.Failed = fmt.Sprintf("%s: %s", spec.path, why)
+		if firstErr == nil {
+			fr.addError(Error{File: spec.path, Entry: -1, Offset: -1, Message: fr.input.Failed}, o, onErr)
+		}
 	}
 	return fr
 }

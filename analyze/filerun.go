@@ -5,9 +5,10 @@ import (
 	"github.com/authtriage/authtriage/rules"
 )
 
-// maxPending bounds the failed records remembered in case a later finding
-// (a stream rule's, anchored on an earlier record) explains them.
-const maxPending = 100000
+// maxFailedKept bounds the failed records remembered in case a later
+// finding (a stream rule's, anchored on an earlier record) explains them or
+// silences a generic finding on them. The oldest are forgotten first.
+const maxFailedKept = 50000
 
 // fileRun runs the rules over one input's records.
 type fileRun struct {
@@ -20,14 +21,40 @@ type fileRun struct {
 	sink     *bufferSink
 	cur      *parsers.Record
 	creator  string
-	pending  map[recordKey]pendingRecord
 	onlyMiss map[string]int // origin -> 401s explained only by missing-credentials
+	// failed remembers recent failed records (FIFO, bounded): their
+	// status, endpoint statistics, whether a finding explains them, and
+	// the generic findings filed on them that a later, more specific
+	// finding may silence.
+	failed      map[recordKey]*failedRecord
+	failedOrder []recordKey
+	failedNext  int
+	// suppressible are the rules some selected rule may silence.
+	suppressible map[string]bool
 	// withdrawable are rules a file-level finding may withdraw at the end
 	// of the input (missing-credentials, when har-sanitized fires); held
 	// keeps, per origin, the findings only they suppressed, to restore.
 	withdrawable map[string]bool
 	held         map[string][]heldFinding
 	nheld        int
+}
+
+// failedRecord is what is remembered of a failed record.
+type failedRecord struct {
+	status    int
+	acc       *endpointAcc
+	explained bool
+	filed     []filedFinding
+}
+
+// filedFinding is a generic finding filed on a failed record: the group it
+// went to and its occurrence, so that a later specific finding can take it
+// back.
+type filedFinding struct {
+	rule     string
+	group    string
+	loc      Location
+	explains bool
 }
 
 // heldFinding is a finding suppressed only by withdrawable rules.
@@ -45,11 +72,6 @@ type recordKey struct {
 	entry, line int
 }
 
-type pendingRecord struct {
-	status int
-	ep     rules.Endpoint
-}
-
 func keyOf(s parsers.Source) recordKey { return recordKey{s.Entry, s.Line} }
 
 // bufferSink collects the findings of the current record.
@@ -62,12 +84,15 @@ func (b *bufferSink) Add(_ *rules.Meta, f rules.Finding) { b.buf = append(b.buf,
 func newFileRun(fr *fileResult, o *Options, onErr func(Error)) *fileRun {
 	rs, _ := rules.Select(o.Enable, o.Disable) // validated in Run
 	run := &fileRun{fr: fr, o: o, rules: rs, facts: rules.NewFacts(o.Config.Env), metas: map[string]*rules.Meta{},
-		sink: &bufferSink{}, pending: map[recordKey]pendingRecord{}, onlyMiss: map[string]int{},
-		withdrawable: map[string]bool{}, held: map[string][]heldFinding{}}
+		sink: &bufferSink{}, onlyMiss: map[string]int{}, failed: map[recordKey]*failedRecord{},
+		suppressible: map[string]bool{}, withdrawable: map[string]bool{}, held: map[string][]heldFinding{}}
 	for _, r := range rs {
 		m := r.Meta()
 		run.metas[m.ID] = m
 		run.ctxs = append(run.ctxs, rules.NewContext(&o.Config, m, run.sink, run.facts))
+		for _, s := range silencedBy(m) {
+			run.suppressible[s] = true
+		}
 		if _, ok := r.(rules.FileFinisher); ok {
 			for _, s := range m.Suppresses {
 				run.withdrawable[s] = true
@@ -122,15 +147,21 @@ func (run *fileRun) record(rec *parsers.Record) {
 	}
 	own, dropped := rules.SuppressDetailed(own, run.metas)
 	var causes []string
+	var filed []filedFinding
+	failed := ex != nil && ex.Failed()
 	for _, f := range own {
-		run.fr.agg.add(run.metas[f.Rule], f)
-		if m := run.metas[f.Rule]; m.Explains && (ex != nil && ex.Failed()) {
+		m := run.metas[f.Rule]
+		group := run.fr.agg.add(m, f)
+		if m.Explains && failed {
 			causes = append(causes, f.Rule)
+		}
+		if failed && run.suppressible[f.Rule] {
+			filed = append(filed, filedFinding{rule: f.Rule, group: group, loc: location(f.Location), explains: m.Explains})
 		}
 	}
 	if ex != nil {
 		ep := run.facts.Endpoint()
-		run.fr.stats.exchange(ex, ep, run.facts.Credentials(), causes)
+		acc := run.fr.stats.exchange(ex, ep, run.facts.Credentials(), causes)
 		onlyMiss := len(causes) == 1 && run.withdrawable[causes[0]]
 		run.hold(dropped, ep.Origin, onlyMiss && ex.Status() == 401)
 		switch st := ex.Status(); {
@@ -141,8 +172,9 @@ func (run *fileRun) record(rec *parsers.Record) {
 			}
 		case len(causes) > 0 && st == 403:
 			run.fr.stats.explained403++
-		case (st == 401 || st == 403) && len(run.pending) < maxPending:
-			run.pending[keyOf(rec.Source)] = pendingRecord{status: st, ep: ep}
+		}
+		if failed {
+			run.remember(keyOf(rec.Source), &failedRecord{status: ex.Status(), acc: acc, explained: len(causes) > 0, filed: filed})
 		}
 	}
 	for _, f := range late {
@@ -150,7 +182,31 @@ func (run *fileRun) record(rec *parsers.Record) {
 	}
 }
 
-// addLate files a finding anchored on an earlier record or on the file.
+// remember keeps a failed record, forgetting the oldest beyond the cap.
+func (run *fileRun) remember(k recordKey, fr *failedRecord) {
+	if len(run.failedOrder) < maxFailedKept {
+		run.failedOrder = append(run.failedOrder, k)
+	} else {
+		delete(run.failed, run.failedOrder[run.failedNext])
+		run.failedOrder[run.failedNext] = k
+		run.failedNext = (run.failedNext + 1) % maxFailedKept
+	}
+	run.failed[k] = fr
+}
+
+// silencedBy lists the rules a rule's findings silence on the same request:
+// its Suppresses, and server-rejected-token for a client-side cause.
+func silencedBy(m *rules.Meta) []string {
+	out := m.Suppresses
+	if m.ClientSide && m.ID != "server-rejected-token" {
+		out = append(append([]string(nil), out...), "server-rejected-token")
+	}
+	return out
+}
+
+// addLate files a finding anchored on an earlier record or on the file. A
+// specific cause found late silences the generic findings already filed on
+// its record, as it would have on the spot, and explains the record.
 func (run *fileRun) addLate(f rules.Finding) {
 	m := run.metas[f.Rule]
 	run.fr.agg.add(m, f)
@@ -160,18 +216,58 @@ func (run *fileRun) addLate(f rules.Finding) {
 		}
 		return
 	}
+	if f.Update {
+		return
+	}
+	p := run.failed[keyOf(f.Location)]
+	if p == nil {
+		return
+	}
+	if sil := silencedBy(m); len(sil) > 0 && len(p.filed) > 0 {
+		kept := p.filed[:0]
+		for _, fd := range p.filed {
+			if !contains(sil, fd.rule) {
+				kept = append(kept, fd)
+				continue
+			}
+			run.fr.agg.removeOccurrence(fd.group, fd.loc)
+			if fd.explains && p.acc != nil && p.acc.causes[fd.rule] > 0 {
+				p.acc.causes[fd.rule]--
+				if p.acc.causes[fd.rule] == 0 {
+					delete(p.acc.causes, fd.rule)
+				}
+			}
+		}
+		p.filed = kept
+	}
 	if !m.Explains {
 		return
 	}
-	k := keyOf(f.Location)
-	if p, ok := run.pending[k]; ok {
-		delete(run.pending, k)
-		if p.status == 401 {
-			run.fr.stats.explained401++
-		} else {
-			run.fr.stats.explained403++
+	if p.acc != nil && (p.status == 401 || p.status == 403) {
+		p.acc.causes[f.Rule]++
+	}
+	if p.explained {
+		return
+	}
+	p.explained = true
+	switch p.status {
+	case 401:
+		run.fr.stats.explained401++
+		if p.acc != nil {
+			p.acc.explained++
+		}
+	case 403:
+		run.fr.stats.explained403++
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
 		}
 	}
+	return false
 }
 
 // hold keeps the findings that only withdrawable rules suppressed.

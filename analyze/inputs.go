@@ -51,7 +51,21 @@ func expandInputs(paths []string, include, exclude []string) []inputSpec {
 				}
 				return nil
 			}
-			if d.IsDir() || !d.Type().IsRegular() {
+			if d.IsDir() {
+				return nil
+			}
+			if d.Type()&fs.ModeSymlink != 0 {
+				// Follow links to files; a broken link is an input that
+				// cannot be read, and must say so.
+				st, err := os.Stat(path)
+				if err != nil {
+					files = append(files, inputSpec{path: path, err: err})
+					return nil
+				}
+				if !st.Mode().IsRegular() {
+					return nil
+				}
+			} else if !d.Type().IsRegular() {
 				return nil
 			}
 			if !selected(path, include, exclude) {

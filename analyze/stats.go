@@ -1,12 +1,14 @@
 package analyze
 
 import (
+	"net"
 	"sort"
 	"strconv"
 	"time"
 
 	"github.com/authtriage/authtriage/parsers"
 	"github.com/authtriage/authtriage/rules"
+	"github.com/authtriage/authtriage/secrets"
 )
 
 // Bounds on statistics state: per endpoint, per minute and per credential,
@@ -47,8 +49,9 @@ func newStats() *stats {
 	return &stats{status: map[int]int{}, creds: map[[6]byte]struct{}{}, endpoints: map[endpointKey]*endpointAcc{}, minutes: map[int64]*minuteAcc{}}
 }
 
-// exchange records one exchange with its endpoint and the causes found on it.
-func (s *stats) exchange(ex *parsers.Exchange, ep rules.Endpoint, creds []rules.Credential, causes []string) {
+// exchange records one exchange with its endpoint and the causes found on
+// it, and returns the endpoint's accumulator (for causes found later).
+func (s *stats) exchange(ex *parsers.Exchange, ep rules.Endpoint, creds []rules.Credential, causes []string) *endpointAcc {
 	s.exchanges++
 	st := ex.Status()
 	s.status[st]++
@@ -84,7 +87,7 @@ func (s *stats) exchange(ex *parsers.Exchange, ep rules.Endpoint, creds []rules.
 		t = ex.RequestTime()
 	}
 	if t.IsZero() {
-		return
+		return acc
 	}
 	if s.first.IsZero() || t.Before(s.first) {
 		s.first = t
@@ -104,7 +107,7 @@ func (s *stats) exchange(ex *parsers.Exchange, ep rules.Endpoint, creds []rules.
 	b := s.minutes[m]
 	if b == nil {
 		if len(s.minutes) >= maxMinutes {
-			return
+			return acc
 		}
 		b = &minuteAcc{}
 		s.minutes[m] = b
@@ -115,6 +118,7 @@ func (s *stats) exchange(ex *parsers.Exchange, ep rules.Endpoint, creds []rules.
 	} else if st == 403 {
 		b.s403++
 	}
+	return acc
 }
 
 func (s *stats) endpoint(ep rules.Endpoint) *endpointAcc {
@@ -203,7 +207,7 @@ func rfc3339(t time.Time) string {
 
 // summary renders the statistics. Endpoints are sorted by 401 count, then
 // 403 count, then total, then name; the timeline by minute.
-func (s *stats) summary() Summary {
+func (s *stats) summary(env *secrets.EnvResolver) Summary {
 	sum := Summary{
 		Exchanges:          s.exchanges,
 		Status:             map[string]int{},
@@ -218,7 +222,7 @@ func (s *stats) summary() Summary {
 	for k, v := range s.status {
 		sum.Status[strconv.Itoa(k)] = v
 	}
-	for k, v := range s.endpoints {
+	for k, v := range s.relabeled(env) {
 		e := EndpointStat{Environment: k.env, Host: k.host, Method: k.method, Route: k.route, Total: v.total, S401: v.s401, S403: v.s403, Explained401: v.explained, TopCauses: []Cause{}}
 		if v.total > 0 {
 			e.Rate401 = round4(float64(v.s401) / float64(v.total))
@@ -261,6 +265,54 @@ func (s *stats) summary() Summary {
 		sum.Timeline = append(sum.Timeline, Minute{Minute: time.Unix(k*60, 0).UTC().Format(time.RFC3339), Total: b.total, S401: b.s401, S403: b.s403})
 	}
 	return sum
+}
+
+// relabeled applies the sandbox-twin rule of environment-mismatch to the
+// endpoint table: a host of unknown environment whose sandbox twin
+// (api.sandbox.example.com for api.example.com) is among the endpoints is
+// production (unless the configuration decides it, even as unknown). Rows
+// that then share a key are merged.
+func (s *stats) relabeled(env *secrets.EnvResolver) map[endpointKey]*endpointAcc {
+	twins := map[string]bool{}
+	for k := range s.endpoints {
+		if k.env != string(secrets.EnvSandbox) {
+			continue
+		}
+		host, port := k.host, ""
+		if h, p, err := net.SplitHostPort(k.host); err == nil {
+			host, port = h, ":"+p
+		}
+		if twin, ok := secrets.SandboxTwin(host); ok {
+			twins[twin+port] = true
+		}
+	}
+	if len(twins) == 0 {
+		return s.endpoints
+	}
+	if env == nil {
+		env = secrets.NewEnvResolver(nil)
+	}
+	out := make(map[endpointKey]*endpointAcc, len(s.endpoints))
+	for k, v := range s.endpoints {
+		if k.env == string(secrets.EnvUnknown) && twins[k.host] {
+			if _, why := env.HostReason(k.host); why == "" {
+				k.env = string(secrets.EnvProduction)
+			}
+		}
+		if have := out[k]; have != nil {
+			merged := &endpointAcc{total: have.total + v.total, s401: have.s401 + v.s401, s403: have.s403 + v.s403,
+				explained: have.explained + v.explained, causes: map[string]int{}, order: min(have.order, v.order)}
+			for c, n := range have.causes {
+				merged.causes[c] += n
+			}
+			for c, n := range v.causes {
+				merged.causes[c] += n
+			}
+			v = merged
+		}
+		out[k] = v
+	}
+	return out
 }
 
 func round4(f float64) float64 { return float64(int(f*10000+0.5)) / 10000 }

@@ -302,6 +302,9 @@ func (h *harReader) record(e *harEntry, idx int, start int64, line int) *Record 
 	if e.Request.Cookies > 0 {
 		ex.SetExtra("request_cookies", strconv.Itoa(int(e.Request.Cookies)))
 	}
+	if n := missingHeaderBytes(&e.Request); n > 0 {
+		ex.SetExtra("request_headers_missing_bytes", strconv.Itoa(n))
+	}
 	if pd := e.Request.PostData; pd != nil {
 		ex.Request.Body = h.postBody(pd)
 	}
@@ -320,6 +323,44 @@ func (h *harReader) record(e *harEntry, idx int, start int64, line int) *Record 
 		Source:   Source{File: h.name, Format: FormatHAR, Entry: idx, Line: line, Offset: start, Pointer: "/log/entries/" + strconv.Itoa(idx)},
 		Exchange: ex,
 	}
+}
+
+// missingHeaderBytes compares a request's declared headersSize (the size of
+// the request line and headers as sent, which exporters record and
+// sanitizers leave alone) with the size of the line and headers the entry
+// still lists. Bytes beyond a small tolerance were removed from the entry:
+// an export or a proxy stripped headers (Authorization, Cookie). 0 when the
+// size is unknown (-1, HTTP/2 in some exporters) or the entry is complete.
+func missingHeaderBytes(r *harRequest) int {
+	declared := int(r.HeadersSize)
+	if declared <= 0 {
+		return 0
+	}
+	target := string(r.URL)
+	if i := strings.Index(target, "://"); i >= 0 {
+		target = target[i+3:]
+		if j := strings.IndexByte(target, '/'); j >= 0 {
+			target = target[j:]
+		} else {
+			target = "/"
+		}
+	}
+	if i := strings.IndexByte(target, '#'); i >= 0 {
+		target = target[:i]
+	}
+	listed := len(r.Method) + 1 + len(target) + 1 + len(r.HTTPVersion) + 2 + 2
+	for _, h := range r.Headers {
+		// HTTP/2 pseudo-headers count too: exporters that list them
+		// (Playwright) include them in headersSize.
+		listed += len(h.Name) + 2 + len(h.Value) + 2
+	}
+	// A stripped "Cookie: a=b" is 13 bytes; exporters differ by a few
+	// bytes in how they count the request line.
+	const tolerance = 24
+	if gap := declared - listed; gap > tolerance {
+		return gap
+	}
+	return 0
 }
 
 func harHeaders(nvs []harNV) Headers {
@@ -356,11 +397,17 @@ func (h *harReader) response(r *harResponse) *Response {
 // content decodes a response body when it is textual, capped at MaxBody.
 func (h *harReader) content(c *harContent) Body {
 	b := Body{MimeType: string(c.MimeType), Size: int64(c.Size)}
-	text := string(c.Text)
-	if text == "" || !IsTextual(b.MimeType) {
+	if c.Text == "" || !IsTextual(b.MimeType) {
 		return b
 	}
-	if strings.EqualFold(string(c.Encoding), "base64") {
+	h.fill(&b, string(c.Text), string(c.Encoding))
+	return b
+}
+
+// fill decodes a body's text (base64 when encoding says so, keeping the raw
+// text when it does not decode), caps it at MaxBody and parses its fields.
+func (h *harReader) fill(b *Body, text, encoding string) {
+	if strings.EqualFold(encoding, "base64") {
 		// Decode only what the cap allows (4 base64 chars per 3 bytes).
 		if max := (h.opts.MaxBody/3 + 1) * 4; len(text) > max {
 			text, b.Truncated = text[:max], true
@@ -376,7 +423,6 @@ func (h *harReader) content(c *harContent) Body {
 	}
 	b.Text = text
 	b.Fields = ParseBodyFields(b.MimeType, text, h.opts)
-	return b
 }
 
 func (h *harReader) postBody(pd *harPostData) Body {
@@ -385,18 +431,7 @@ func (h *harReader) postBody(pd *harPostData) Body {
 	if text == "" && len(pd.TextJSON) > 0 {
 		text = string(pd.TextJSON)
 	}
-	if strings.EqualFold(string(pd.Encoding), "base64") {
-		if dec, ok := DecodeBase64(text); ok {
-			text = string(dec)
-		} else {
-			b.Undecodable = true
-		}
-	}
-	if len(text) > h.opts.MaxBody {
-		text, b.Truncated = text[:h.opts.MaxBody], true
-	}
-	b.Text = text
-	b.Fields = ParseBodyFields(b.MimeType, text, h.opts)
+	h.fill(&b, text, string(pd.Encoding))
 	// martian leaves text empty and fills params; Chrome fills both.
 	if len(b.Fields) == 0 {
 		for _, p := range pd.Params {

@@ -30,6 +30,7 @@ type harRequest struct {
 	QueryString []harNV      `json:"queryString"`
 	Cookies     flexCount    `json:"cookies"`
 	PostData    *harPostData `json:"postData"`
+	HeadersSize flexNum      `json:"headersSize"`
 }
 
 type harResponse struct {

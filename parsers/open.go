@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 )
 
 // Open sniffs an input's format (by content first, extension second) and
@@ -29,6 +30,9 @@ func Open(r io.Reader, name string, forced Format, o Options) (Reader, error) {
 	f := forced
 	if f == "" || f == "auto" {
 		head, _ := br.Peek(32 << 10)
+		if looksBinary(head) {
+			return nil, unsupported("binary content, not a capture, transcript or log (use --input-format text to scan it anyway)")
+		}
 		f = Sniff(head, name)
 	}
 	return NewReader(br, name, f, o)
@@ -79,6 +83,32 @@ func Sniff(head []byte, name string) Format {
 		return FormatJSONL
 	}
 	return FormatText
+}
+
+// looksBinary reports content that is not text: more than 15% of the first
+// 8 KiB (after any leading NUL padding, which log rotation by copytruncate
+// leaves) are control characters or bytes that are not UTF-8. A log with a
+// few NUL bytes or a broken line is still text, and still read.
+func looksBinary(head []byte) bool {
+	head = bytes.TrimLeft(head, "\x00")
+	if len(head) > 8192 {
+		head = head[:8192]
+	}
+	if len(head) < 16 {
+		return false
+	}
+	bad := 0
+	for i := 0; i < len(head); {
+		r, n := utf8.DecodeRune(head[i:])
+		switch {
+		case r == utf8.RuneError && n == 1 && len(head)-i >= utf8.UTFMax:
+			bad++
+		case r < 0x20 && r != '\t' && r != '\n' && r != '\r' && r != '\f' && r != 0x1b, r == 0x7f:
+			bad++
+		}
+		i += n
+	}
+	return bad*100 > len(head)*15
 }
 
 // reHARStart matches the opening of a HAR document: an object whose "log"

@@ -21,7 +21,10 @@ var (
 	// usr-01HZX... (a short lower-case prefix, then a long id with digits
 	// or mixed case).
 	reObjectID = regexp.MustCompile(`^[a-z]{1,12}[_-][A-Za-z0-9]{8,}$`)
-	reOpaque   = regexp.MustCompile(`^[A-Za-z0-9_.~=+%-]{20,}$`)
+	// reNumberedID matches short prefixed or business ids whose tail
+	// carries a number: ord_1001, INV-2024-0042, user-1234.
+	reNumberedID = regexp.MustCompile(`^[A-Za-z]{1,12}[_-][A-Za-z0-9_-]{2,}$`)
+	reOpaque     = regexp.MustCompile(`^[A-Za-z0-9_.~=+%-]{20,}$`)
 )
 
 // SegmentPlaceholder returns the placeholder a path segment becomes, or ""
@@ -47,10 +50,39 @@ func SegmentPlaceholder(seg string) string {
 		return "{hex}"
 	case reObjectID.MatchString(seg) && hasDigitOrMixed(seg[strings.IndexAny(seg, "_-")+1:]):
 		return "{id}"
-	case reOpaque.MatchString(seg) && (hasDigit(seg) || strings.ContainsAny(seg, "=%")):
+	case reNumberedID.MatchString(seg) && digits(seg[strings.IndexAny(seg, "_-")+1:]) >= 3:
+		return "{id}"
+	case reOpaque.MatchString(seg) && (hasDigit(seg) || strings.ContainsAny(seg, "=%") || randomCase(seg)):
 		return "{token}"
 	}
 	return ""
+}
+
+func digits(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			n++
+		}
+	}
+	return n
+}
+
+// randomCase tells a random base62/base64url string (upper and lower case
+// about equally frequent) from a camelCase or kebab-case name, where capitals
+// only start words.
+func randomCase(s string) bool {
+	var upper, lower int
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= 'A' && c <= 'Z':
+			upper++
+		case c >= 'a' && c <= 'z':
+			lower++
+		}
+	}
+	letters := upper + lower
+	return letters > 0 && upper*4 >= letters && lower*4 >= letters
 }
 
 // LooksLikeCredential reports whether a bare string has the format of a

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/authtriage/authtriage/parsers"
 )
@@ -15,6 +16,41 @@ const ExampleTime = "Mon, 30 Nov 2026 06:40:00 GMT"
 
 // ParseExample turns an Example's HTTP text into a record (see Example).
 func ParseExample(text string) (*parsers.Record, error) {
+	return parseExampleAt(text, 0)
+}
+
+// ExampleSeparator is the line between the exchanges of a multi-request
+// example.
+const ExampleSeparator = "==="
+
+// ParseExamples turns an Example's HTTP text into its records: one, or
+// several separated by a line holding only "===". Record i is entry i of a
+// file named "example", and its response Date defaults to ExampleTime plus i
+// seconds, so a sequence has a realistic order and span.
+func ParseExamples(text string) ([]*parsers.Record, error) {
+	var blocks []string
+	var cur []string
+	for _, l := range strings.Split(text, "\n") {
+		if strings.TrimSpace(l) == ExampleSeparator {
+			blocks = append(blocks, strings.Join(cur, "\n"))
+			cur = nil
+			continue
+		}
+		cur = append(cur, l)
+	}
+	blocks = append(blocks, strings.Join(cur, "\n"))
+	recs := make([]*parsers.Record, 0, len(blocks))
+	for i, b := range blocks {
+		rec, err := parseExampleAt(b, i)
+		if err != nil {
+			return nil, fmt.Errorf("exchange %d: %w", i+1, err)
+		}
+		recs = append(recs, rec)
+	}
+	return recs, nil
+}
+
+func parseExampleAt(text string, idx int) (*parsers.Record, error) {
 	lines := strings.Split(strings.TrimLeft(text, "\n"), "\n")
 	if len(lines) == 0 {
 		return nil, fmt.Errorf("empty example")
@@ -53,11 +89,14 @@ func ParseExample(text string) (*parsers.Record, error) {
 		if err != nil {
 			return nil, fmt.Errorf("date %q: %v", date, err)
 		}
+		if rh.Value("Date") == "" {
+			t = t.Add(time.Duration(idx) * time.Second)
+		}
 		resp.Date = t.UTC()
 		ex.Response = resp
 		ex.Start = resp.Date
 	}
-	return &parsers.Record{Source: parsers.Source{File: "example", Format: parsers.FormatHAR, Entry: 0, Line: 1, Pointer: "/log/entries/0"}, Exchange: ex}, nil
+	return &parsers.Record{Source: parsers.Source{File: "example", Format: parsers.FormatHAR, Entry: idx, Line: idx + 1, Pointer: "/log/entries/" + strconv.Itoa(idx)}, Exchange: ex}, nil
 }
 
 // exampleBlock reads headers up to a blank line, with an optional body after

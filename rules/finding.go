@@ -40,6 +40,16 @@ type Finding struct {
 	Status int
 	// FileLevel marks a finding about a whole input (har-sanitized).
 	FileLevel bool
+	// Update marks a finding that revises the message and evidence of the
+	// finding already grouped under the same rule, file, endpoint, place
+	// and credential, instead of adding an occurrence: a stream rule's
+	// final count, span and rate. It is dropped when there is no such
+	// finding.
+	Update bool
+	// Extra counts further occurrences this finding stands for whose
+	// locations a stream rule did not keep (its state is bounded): the
+	// count stays exact and the occurrence list is marked truncated.
+	Extra int
 }
 
 // Related is another record that belongs to a finding.

@@ -11,6 +11,10 @@ import (
 // here, in ID order; nothing registers itself.
 var constructors = []func() Rule{
 	func() Rule { return bearerTwice{} },
+	func() Rule { return clientAuthFailed{} },
+	newCORSPreflight,
+	newCredentialsDropped,
+	newEnvMismatch,
 	func() Rule { return expiredToken{} },
 	newHARSanitized,
 	func() Rule { return insufficientScope{} },
@@ -18,8 +22,11 @@ var constructors = []func() Rule{
 	newMissingCredentials,
 	func() Rule { return multipleCredentials{} },
 	func() Rule { return placeholderCredential{} },
+	newRefreshRejected,
+	newRetryStorm,
 	func() Rule { return schemeMismatch{} },
 	func() Rule { return serverRejectedToken{} },
+	newStaleToken,
 	func() Rule { return tokenInBody{} },
 	func() Rule { return tokenInQuery{} },
 	func() Rule { return tokenNotYetValid{} },

@@ -118,7 +118,10 @@ type Meta struct {
 //
 // The request line carries a full URL; a blank line separates the response,
 // whose first line is the status. Body lines follow the headers after a line
-// holding only "--".
+// holding only "--". A rule about several requests (a redirect and its next
+// hop, a refresh and a later call) takes several exchanges separated by a
+// line holding only "===": they are entries 0, 1, … of one input, one second
+// apart unless a Date header says otherwise.
 type Example struct {
 	Name  string
 	HTTP  string

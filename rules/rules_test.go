@@ -42,7 +42,7 @@ func TestExamples(t *testing.T) {
 		m := r.Meta()
 		if len(m.Examples) == 0 {
 			switch m.ID {
-			case "har-sanitized": // file-level: tested in har_sanitized_test.go
+			case "har-sanitized": // file-level: TestHARSanitized
 			default:
 				t.Errorf("%s: no examples", m.ID)
 			}
@@ -56,11 +56,11 @@ func TestExamples(t *testing.T) {
 				silent++
 			}
 			t.Run(m.ID+"/"+ex.Name, func(t *testing.T) {
-				rec, err := ParseExample(ex.HTTP)
+				recs, err := ParseExamples(ex.HTTP)
 				if err != nil {
 					t.Fatal(err)
 				}
-				got := run(t, All()[indexOf(m.ID)], rec)
+				got := run(t, All()[indexOf(m.ID)], recs...)
 				if ex.Fires != (len(got) > 0) {
 					t.Fatalf("fires=%v, want %v; findings: %+v", len(got) > 0, ex.Fires, got)
 				}

@@ -43,6 +43,8 @@ var prefixes = []prefixKind{
 	{"pk_live_", "stripe-publishable", EnvProduction, 20},
 	{"pk_test_", "stripe-publishable", EnvSandbox, 20},
 	{"whsec_", "stripe-webhook", EnvUnknown, 20},
+	{"sk_sbox_", "checkout", EnvSandbox, 20},
+	{"pk_sbox_", "checkout-publishable", EnvSandbox, 20},
 	{"github_pat_", "github", EnvProduction, 40},
 	{"ghp_", "github", EnvProduction, 40},
 	{"gho_", "github", EnvProduction, 40},

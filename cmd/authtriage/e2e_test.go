@@ -164,6 +164,8 @@ func TestExitCodes(t *testing.T) {
 		{"unknown rule", []string{"analyze", "--enable", "no-such-rule", good}, 2},
 		{"bad fail-on", []string{"analyze", "--fail-on", "severe", good}, 2},
 		{"bad input format", []string{"analyze", "--input-format", "pcap", good}, 2},
+		{"unknown log field", []string{"analyze", "--field", "foo=bar", good}, 2},
+		{"max-line below 1 MiB", []string{"analyze", "--max-line", "100", good}, 2},
 		{"unknown rule page", []string{"rules", "no-such-rule"}, 2},
 		{"unknown command", []string{"frobnicate"}, 2},
 		{"missing file", []string{"analyze", filepath.Join(dir, "nope.har")}, 3},

@@ -13,6 +13,7 @@ import (
 	"github.com/authtriage/authtriage/parsers"
 	"github.com/authtriage/authtriage/report"
 	"github.com/authtriage/authtriage/rules"
+	"github.com/authtriage/authtriage/secrets"
 )
 
 // commonFlags are the flags every reading command shares (DESIGN.md, CLI
@@ -37,6 +38,13 @@ type commonFlags struct {
 	exclude     []string
 	maxLine     int
 	maxBody     int
+	maxDepth    int
+	maxGz       int64
+	maxRatio    int64
+	maxFindings int
+	envConfig   string
+	retryN      int
+	retryWindow time.Duration
 }
 
 func (c *commonFlags) register(fs *pflag.FlagSet, defaultFailOn string) {
@@ -59,6 +67,13 @@ func (c *commonFlags) register(fs *pflag.FlagSet, defaultFailOn string) {
 	fs.StringSliceVar(&c.exclude, "exclude", nil, "in folders, skip files matching these `GLOBS`")
 	fs.IntVar(&c.maxLine, "max-line", parsers.DefaultOptions.MaxLine, "longest line read, in `BYTES` (longer lines are skipped with an error)")
 	fs.IntVar(&c.maxBody, "max-body", parsers.DefaultOptions.MaxBody, "largest body decoded, in `BYTES`")
+	fs.IntVar(&c.maxDepth, "max-depth", parsers.DefaultOptions.MaxDepth, "deepest JSON nesting walked in bodies")
+	fs.Int64Var(&c.maxGz, "max-decompressed", parsers.DefaultOptions.MaxDecompressed, "largest size a .gz input may expand to, in `BYTES`")
+	fs.Int64Var(&c.maxRatio, "max-ratio", parsers.DefaultOptions.MaxRatio, "largest expansion ratio of a .gz input (a gzip bomb stops with an error)")
+	fs.IntVar(&c.maxFindings, "max-findings", analyze.DefaultMaxGroups, "distinct findings kept per rule and input; the rest fold into one (counts stay exact)")
+	fs.StringVar(&c.envConfig, "env-config", "", "declare your own production/sandbox hosts and key patterns: a YAML or JSON `FILE` (see the README)")
+	fs.IntVar(&c.retryN, "retry-threshold", 5, "retry-storm: `N` identical refused requests within --retry-window make a storm")
+	fs.DurationVar(&c.retryWindow, "retry-window", 60*time.Second, "retry-storm: the `DURATION` within which --retry-threshold refusals make a storm")
 }
 
 // options validates the flags and builds engine options.
@@ -93,7 +108,25 @@ func (c *commonFlags) options(s Streams) (analyze.Options, error) {
 	}
 	o.Config = rules.DefaultConfig()
 	o.Config.Leeway = c.leeway
-	o.Parser = parsers.Options{MaxLine: c.maxLine, MaxBody: c.maxBody}
+	if c.retryN < 2 || c.retryN > rules.MaxRetryThreshold {
+		return o, usagef("--retry-threshold must be between 2 and %d", rules.MaxRetryThreshold)
+	}
+	if c.retryWindow <= 0 {
+		return o, usagef("--retry-window must be positive")
+	}
+	o.Config.RetryThreshold, o.Config.RetryWindow = c.retryN, c.retryWindow
+	if c.envConfig != "" {
+		cfg, err := loadEnvConfig(c.envConfig)
+		if err != nil {
+			return o, usageError{err}
+		}
+		o.Config.Env = secrets.NewEnvResolver(cfg)
+	}
+	o.Parser = parsers.Options{MaxLine: c.maxLine, MaxBody: c.maxBody, MaxDepth: c.maxDepth, MaxDecompressed: c.maxGz, MaxRatio: c.maxRatio}
+	o.MaxGroups = c.maxFindings
+	if c.maxBody < 1 || c.maxDepth < 1 || c.maxGz < 1 || c.maxRatio < 1 || c.maxFindings < 1 {
+		return o, usagef("--max-body, --max-depth, --max-decompressed, --max-ratio and --max-findings must be positive")
+	}
 	if c.maxLine < 1<<20 {
 		return o, usagef("--max-line must be at least 1 MiB (1048576)")
 	}
@@ -103,6 +136,9 @@ func (c *commonFlags) options(s Streams) (analyze.Options, error) {
 			name, path, ok := strings.Cut(f, "=")
 			if !ok || name == "" || path == "" {
 				return o, usagef("--field %q: want NAME=PATH", f)
+			}
+			if !knownLogField(name) {
+				return o, usagef("--field %q: unknown name %q (want one of %s, or header.NAME)", f, name, strings.Join(parsers.LogFieldNames(), ", "))
 			}
 			o.Parser.Fields[strings.ToLower(name)] = path
 		}
@@ -120,6 +156,19 @@ func (c *commonFlags) options(s Streams) (analyze.Options, error) {
 		}
 	}
 	return o, nil
+}
+
+func knownLogField(name string) bool {
+	n := strings.ToLower(name)
+	if strings.HasPrefix(n, "header.") && len(n) > len("header.") {
+		return true
+	}
+	for _, f := range parsers.LogFieldNames() {
+		if f == n {
+			return true
+		}
+	}
+	return false
 }
 
 func parseTimeFlag(name, v string) (time.Time, error) {
