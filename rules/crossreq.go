@@ -138,7 +138,7 @@ func bodySecret(b parsers.Body, name string) (secrets.Secret, bool) {
 	if !ok || !p.Sensitive() || p.Secret.Empty() {
 		return secrets.Secret{}, false
 	}
-	if k := p.Secret.Kind(); k == secrets.KindPlaceholder || k == secrets.KindRedacted {
+	if k := p.Secret.Kind(); k == secrets.KindPlaceholder || redactedUpstream(p.Secret) {
 		return secrets.Secret{}, false
 	}
 	return p.Secret, true

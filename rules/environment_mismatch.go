@@ -171,7 +171,7 @@ func (r *envMismatch) Check(c *Context, rec *parsers.Record) {
 	ep := f.Endpoint()
 	ep.Environment = string(hostEnv)
 	for _, cr := range creds {
-		if !cr.Present() || cr.Token.Redacted() {
+		if !cr.Present() || redactedUpstream(cr.Token) {
 			continue
 		}
 		credEnv, credWhy, provider := env.KeyEnvironment(cr.Token)

@@ -92,3 +92,12 @@ func jwtCredentials(f *Facts) []Credential {
 	}
 	return out
 }
+
+// redactedUpstream reports a credential another tool redacted (REDACTED,
+// ****): it says nothing about the value, so it cannot be compared or
+// judged. A value `authtriage sanitize` wrote is not one: its marker keeps
+// the original's kind, prefix, length and fingerprint, and one marker per
+// credential, so it is judged and compared like the credential it stands for.
+func redactedUpstream(s secrets.Secret) bool {
+	return s.Redacted() && !secrets.IsSanitized(s.Reveal())
+}

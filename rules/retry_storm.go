@@ -360,7 +360,7 @@ func byClient(f *Facts, ex *parsers.Exchange) bool {
 		return true
 	}
 	for _, cr := range f.Credentials() {
-		if cr.Token.Redacted() {
+		if redactedUpstream(cr.Token) {
 			return true
 		}
 	}

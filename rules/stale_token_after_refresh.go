@@ -177,7 +177,7 @@ func (r *staleToken) Check(c *Context, rec *parsers.Record) {
 	}
 	st := ex.Status()
 	for _, cr := range f.Credentials() {
-		if cr.Place == "body" || !cr.Present() || cr.Token.Redacted() {
+		if cr.Place == "body" || !cr.Present() || redactedUpstream(cr.Token) {
 			continue
 		}
 		fp := cr.Token.Fingerprint()

@@ -96,11 +96,21 @@ func (k *knownValues) apply(s string, found func(knownValue)) string {
 			i++
 			continue
 		}
-		best := -1
+		best, done := -1, 0
 		for j, v := range vs {
+			if strings.HasPrefix(s[i:], v.out) {
+				// already replaced: an unsigned JWT's sanitized form
+				// starts with the token itself
+				done = max(done, len(v.out))
+				continue
+			}
 			if strings.HasPrefix(s[i:], v.raw) && (best < 0 || len(v.raw) > len(vs[best].raw)) {
 				best = j
 			}
+		}
+		if done > 0 {
+			i += done
+			continue
 		}
 		if best < 0 {
 			i++
