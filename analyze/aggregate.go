@@ -41,8 +41,14 @@ func newAggregator() *aggregator {
 	return &aggregator{groups: map[string]*group{}, perRule: map[string]int{}}
 }
 
+// groupKey is what the finding fingerprint hashes (rule, file, place,
+// credential), with the endpoint standing for the place when a rule names
+// none, so two groups never share a fingerprint.
 func groupKey(f *rules.Finding) string {
 	e := f.Endpoint
+	if f.Place != "" {
+		e = rules.Endpoint{}
+	}
 	var b strings.Builder
 	for _, s := range []string{f.Rule, f.Location.File, e.Environment, e.Host, e.Method, e.Route, f.Place, f.Credential.Hex()} {
 		b.WriteString(s)
@@ -212,6 +218,7 @@ func (g *group) render() Finding {
 		Environment:          f.Environment,
 		Fingerprint:          secrets.HashParts(f.Rule, f.Location.File, place, f.Credential.Hex()),
 		severity:             g.severity,
+		credential:           credentialShort(f.Credential),
 	}
 }
 
@@ -221,4 +228,11 @@ func endpointString(e rules.Endpoint) string {
 		return ""
 	}
 	return strings.TrimSpace(e.Method + " " + e.Host + e.Route)
+}
+
+func credentialShort(fp secrets.Fingerprint) string {
+	if fp.IsZero() {
+		return ""
+	}
+	return fp.Short()
 }
