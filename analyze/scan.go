@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -36,11 +37,12 @@ const ScanCommand = "scan"
 // Split sizes: a regular file of at least 2*minRange bytes is cut into
 // ranges of about size/(workers*rangesPerWorker), within [minRange,
 // maxRange]. Several ranges per worker even out their speeds.
-const (
-	minRange        = 4 << 20
-	maxRange        = 64 << 20
-	rangesPerWorker = 4
+var (
+	minRange int64 = 4 << 20
+	maxRange int64 = 64 << 20
 )
+
+const rangesPerWorker = 4
 
 // Scan reads every input and reports every credential it holds. The error
 // is for usage problems; problems with inputs are in the Result (an input
@@ -281,34 +283,73 @@ func (t *scanTask) run(ctx context.Context, o *Options, meta *rules.Meta, sc *se
 		s.scanLines(ctx, br)
 		return
 	}
+	// A HAR is walked structurally; one that does not parse to the end
+	// (truncated, hand-edited, YAML) is scanned again as text from the
+	// start, so no part of it goes unread. Standard input is kept in a
+	// temporary file for that second reading.
+	reopen := func() (io.ReadCloser, *bufio.Reader, error) {
+		fh, err := os.Open(f.spec.path)
+		if err != nil {
+			return nil, nil, err
+		}
+		r, _, err := parsers.Decompressed(fh, o.Parser)
+		if err != nil {
+			fh.Close()
+			return nil, nil, err
+		}
+		return fh, r, nil
+	}
+	if f.spec.path == "-" {
+		tmp, err := os.CreateTemp("", "authtriage-stdin-*")
+		if err != nil {
+			s.fail(fmt.Errorf("-: keeping standard input for a second reading: %w", err))
+			return
+		}
+		defer os.Remove(tmp.Name())
+		_, err = io.Copy(tmp, br)
+		if cerr := tmp.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			s.fail(fmt.Errorf("-: %w", err))
+			return
+		}
+		reopen = func() (io.ReadCloser, *bufio.Reader, error) {
+			fh, err := os.Open(tmp.Name())
+			if err != nil {
+				return nil, nil, err
+			}
+			return fh, bufio.NewReaderSize(fh, 64<<10), nil
+		}
+		fh, r, err := reopen()
+		if err != nil {
+			s.fail(fmt.Errorf("-: %w", err))
+			return
+		}
+		defer fh.Close()
+		br = r
+	}
 	herr := s.scanHAR(ctx, br)
 	if herr == nil || ctx.Err() != nil {
 		return
 	}
-	// A HAR that does not parse to the end (truncated, hand-edited) is
-	// scanned again as text from the start, so no part of it goes unread;
-	// what the structural walk found is replaced by the line findings.
-	var pe *parsers.ParseError
-	if !errors.As(herr, &pe) || f.spec.path == "-" {
-		s.fail(herr)
-		return
-	}
-	fh, err := os.Open(f.spec.path)
+	fh, r, err := reopen()
 	if err != nil {
-		s.fail(herr)
+		s.fail(fmt.Errorf("%s: %w", f.spec.path, err))
 		return
 	}
 	defer fh.Close()
-	br, _, err = parsers.Decompressed(fh, o.Parser)
-	if err != nil {
-		s.fail(herr)
-		return
-	}
 	retry := newScanSink(f.spec.path, meta, o, sc)
 	retry.format = parsers.FormatText
-	pe.Err = fmt.Errorf("%w; the file was scanned as text instead", pe.Err)
-	retry.parseError(pe)
-	retry.scanLines(ctx, br)
+	pe := &parsers.ParseError{File: f.spec.path, Entry: -1, Offset: -1}
+	if !errors.As(herr, &pe) {
+		pe.Err = herr
+	}
+	perr := *pe
+	perr.Fatal = false
+	perr.Err = fmt.Errorf("%w; the file was scanned as text instead", perr.Err)
+	retry.parseError(&perr)
+	retry.scanLines(ctx, r)
 	t.out = retry
 }
 

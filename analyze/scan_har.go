@@ -107,10 +107,14 @@ func (h *harScan) walk(v any, ptr string, path []string) {
 				continue
 			}
 			kp := ptr + "/" + parsers.PointerToken(k)
-			if k == "text" && base64Body {
+			if k == "text" {
 				if t, ok := x[k].(string); ok {
 					mime, _ := x["mimeType"].(string)
-					h.base64Text(t, mime, kp, append(path, k))
+					if base64Body {
+						h.base64Text(t, mime, kp, append(path, k))
+					} else if !noCredentialsIn(mime) {
+						h.text(t, kp, append(path, k))
+					}
 					continue
 				}
 			}
@@ -170,9 +174,8 @@ func (h *harScan) text(s, ptr string, path []string) {
 // base64Text decodes a body that the HAR stores in base64 and scans it
 // when it is text.
 func (h *harScan) base64Text(t, mime, ptr string, path []string) {
-	m := strings.ToLower(mime)
-	if !parsers.IsTextual(mime) && !strings.Contains(m, "javascript") && !strings.Contains(m, "ecmascript") {
-		return // images, fonts, media: no text to leak in
+	if noCredentialsIn(mime) {
+		return
 	}
 	dec, ok := parsers.DecodeBase64(t)
 	if !ok {
@@ -251,4 +254,15 @@ func harWhere(path []string) string {
 		return "the capture"
 	}
 	return "the capture (" + placeOf(path) + ")"
+}
+
+// noCredentialsIn names bodies not worth reading for credentials: images,
+// fonts, media, archives and style sheets (whose selectors, like
+// .fa-user-secret:before, look like names of credentials).
+func noCredentialsIn(mime string) bool {
+	m := strings.ToLower(mime)
+	if strings.Contains(m, "javascript") || strings.Contains(m, "ecmascript") {
+		return false
+	}
+	return !parsers.IsTextual(mime)
 }

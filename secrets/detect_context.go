@@ -492,7 +492,10 @@ func (s *Scanner) addAuthorization(line []byte, rs, re int, field [2]int) int {
 		}
 		cs, ce = trimSpaceSpan(line, cs, ce)
 		last = max(last, ce)
-		if ce > cs && plausibleCredential(line[cs:ce], scheme) {
+		// A call without a scheme is code that builds the header
+		// (headers.Authorization = auth.header()), not a credential.
+		code := scheme == "" && indexByte(line[cs:ce], '(') >= 0
+		if ce > cs && !code && plausibleCredential(line[cs:ce], scheme) {
 			c := cand{det: detAuthorization, start: cs, end: ce, f1: field[0], f2: field[1], g1: -1, scheme: scheme}
 			if scheme == "Basic" && isBasicCredential(line[cs:ce]) {
 				c.kind = KindBasic

@@ -84,6 +84,7 @@ var (
 			`{"authorization":"-"}`,
 			`< WWW-Authenticate: Bearer realm="api.example.com", error="invalid_token"`,
 			"Authorization: Bearer this_is_just_a_test",
+			`    config.headers.Authorization = tokenService.getAuthorizationHeader();`,
 		}}
 	detCookie = &Detector{Name: "cookie", rank: rankCookie,
 		Doc:      "each cookie value in a Cookie header, and the cookie of a Set-Cookie header (not its attributes)",
