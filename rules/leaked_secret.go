@@ -200,15 +200,7 @@ const maxLeakJWTCache = 1024
 // credential's field (lower case) or, for a bare token, its detector, so
 // that one credential in one field of one file is one finding.
 func (b *LeakBuilder) Finding(m secrets.Match, where string, column int) Finding {
-	env := m.Environment
-	if b.Env != nil {
-		if e, _ := b.Env.Credential(m.Secret); e == secrets.EnvProduction || e == secrets.EnvSandbox {
-			env = e
-		}
-	}
-	if env == "" {
-		env = secrets.EnvUnknown
-	}
+	env := b.environment(m)
 	what := leakKind(m) + " (" + m.Detector
 	if env == secrets.EnvProduction || env == secrets.EnvSandbox {
 		what += ", " + string(env)
@@ -351,6 +343,46 @@ func (b *LeakBuilder) decode(s secrets.Secret) *secrets.JWT {
 	j := decodeJWT(s)
 	b.jwts[fp] = j
 	return j
+}
+
+// environment is the credential's: what its own format says (prefix, a
+// JWT issuer's host labels), else what --env-config says of its prefix or
+// its JWT issuer's host.
+func (b *LeakBuilder) environment(m secrets.Match) secrets.Environment {
+	env := m.Environment
+	if env == secrets.EnvProduction || env == secrets.EnvSandbox || b.Env == nil {
+		if env == "" {
+			env = secrets.EnvUnknown
+		}
+		return env
+	}
+	if k := m.Secret.Kind(); k == secrets.KindJWT {
+		// decoded once here, not again by the resolver
+		if j := b.decode(m.Secret); j != nil {
+			if host := issuerHost(j.Issuer()); host != "" {
+				if e := b.Env.Host(host); e == secrets.EnvProduction || e == secrets.EnvSandbox {
+					return e
+				}
+			}
+		}
+		return secrets.EnvUnknown
+	}
+	if e, _ := b.Env.Credential(m.Secret); e == secrets.EnvProduction || e == secrets.EnvSandbox {
+		return e
+	}
+	return secrets.EnvUnknown
+}
+
+// issuerHost is the host of a JWT's iss ("https://auth.example.com/" →
+// auth.example.com), "" when it names none.
+func issuerHost(iss string) string {
+	if i := strings.Index(iss, "://"); i >= 0 {
+		iss = iss[i+3:]
+	} else {
+		return ""
+	}
+	host, _, _ := strings.Cut(iss, "/")
+	return host
 }
 
 // validity judges a JWT's expiry against the scan time.
