@@ -61,13 +61,19 @@ func (t Table) Write(w io.Writer, r *analyze.Result) error {
 				// when the cell wraps.
 				cell += "\n•\u00a0" + e
 			}
-			cell += "\nFix: " + f.Fix
+			if r.Command != analyze.ScanCommand {
+				cell += "\nFix: " + f.Fix
+			}
 			if err := tbl.Append([]string{f.Severity, f.Rule, loc, cell}); err != nil {
 				return err
 			}
 		}
 		if err := tbl.Render(); err != nil {
 			return err
+		}
+		if r.Command == analyze.ScanCommand {
+			// one advice for every leak, said once
+			fmt.Fprintf(w, "\nFix: %s\n", r.Findings[0].Fix)
 		}
 	}
 	if err := t.endpoints(w, r, width); err != nil {
