@@ -223,6 +223,9 @@ func (s *Scanner) resolve(line []byte, fn func(Match)) {
 	}
 	s.keep = keep
 	for _, k := range keep {
+		if displayFormAt(line, c[k].start, c[k].end) {
+			continue // authtriage's own redacted output
+		}
 		m := s.build(line, &c[k])
 		if k := m.Secret.Kind(); k == KindRedacted || k == KindPlaceholder || k == KindEmpty {
 			continue // not a credential; and these kinds display their value

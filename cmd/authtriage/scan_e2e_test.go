@@ -349,3 +349,25 @@ func TestScanSARIF(t *testing.T) {
 		t.Errorf("only %d results carry a column", columns)
 	}
 }
+
+// TestScanOwnReports: authtriage's reports hold display forms only, so
+// scanning a folder where earlier reports were written finds nothing in
+// them (a CI job that keeps its reports beside the logs stays green).
+func TestScanOwnReports(t *testing.T) {
+	dir := t.TempDir()
+	inputs := []string{"../../testdata/demo/demo.har", "../../parsers/testdata/logs", "../../testdata/browser/token-in-query.har"}
+	for _, cmd := range []string{"analyze", "scan"} {
+		for _, format := range []string{"table", "markdown", "json", "sarif"} {
+			out := filepath.Join(dir, cmd+"."+format)
+			args := append([]string{cmd, "--fail-on", "none", "--format", format, "-o", out}, inputs...)
+			if r := runBinary(t, "", args...); r.code != 0 {
+				t.Fatalf("%v: exit %d %s", args, r.code, r.stderr)
+			}
+		}
+	}
+	r := runBinary(t, "", "scan", "--format", "json", dir)
+	rep := decodeScan(t, r.stdout)
+	if r.code != 0 || len(rep.Findings) != 0 || len(rep.Inputs) != 8 {
+		t.Fatalf("exit %d, %d inputs, findings in authtriage's own reports: %+v", r.code, len(rep.Inputs), rep.Findings)
+	}
+}
