@@ -134,9 +134,9 @@ var (
 		MustNotFind: []string{`{"password":""}`, `{"password":null}`, `{"token_type":"Bearer"}`, `{"key":"uploads/2024/photo.jpg"}`, `{"password":{"type":"string"}}`, `{"csrf_token":"a1b2c3d4e5f6g7h8i9j0"}`, `{"public_key":"9Cnzj4p4WGeKLs1Pt8QuKUpRKfFLfRYC9AIKjbJTWit"}`},
 	}
 	detKeyValue = &Detector{Name: "key-value", rank: rankKeyValue,
-		Doc:         "a credential-named key=value, key: value or key := value pair outside URLs and JSON (logfmt, .env, YAML, shell, code)",
-		Keywords:    []string{"password=", "token=", "secret:", "_TOKEN="},
-		MustFind:    []string{"level=warn msg=\"login failed\" user=bob password=Tr0ub4dor-3", "export GITLAB_TOKEN=Zx3kQ8c1f2a9b7d4e6f5", "client_secret: 6da89121079f83b2eb6acccf8219ea98"},
+		Doc:      "a credential-named key=value, key: value or key := value pair outside URLs and JSON (logfmt, .env, YAML, shell, code)",
+		Keywords: []string{"password=", "token=", "secret:", "_TOKEN="},
+		MustFind: []string{"level=warn msg=\"login failed\" user=bob password=Tr0ub4dor-3", "export GITLAB_TOKEN=Zx3kQ8c1f2a9b7d4e6f5", "client_secret: 6da89121079f83b2eb6acccf8219ea98"},
 		MustNotFind: []string{"password=", "token = None", "if password == other {", "session=12", "secret: ${SECRET}",
 			"api_key: stripe sk_live_…(52 chars) #d9de5c1e2270", "client_secret: opaque (6 chars) #0c9f5daec744"},
 	}
