@@ -202,14 +202,27 @@ func (h *harScan) scan(line []byte, ptr string, path []string, place string) {
 			return
 		}
 		h.seen[fp] = true
-		f := h.s.lb.Finding(m, harWhere(path), 0)
-		if place != "" {
-			f.Place = place
-		} else {
-			f.Place = placeOf(path) + "." + strings.ToLower(rules.PlaceField(m))
+		if place == "" {
+			place = placeOf(path) + "." + strings.ToLower(rules.PlaceField(m))
 		}
-		f.Location = parsers.Source{File: h.s.path, Format: parsers.FormatHAR, Entry: h.part.Entry, Line: h.part.Line, Pointer: ptr}
-		h.s.add(f)
+		loc := Location{File: h.s.path, Entry: h.part.Entry, Line: h.part.Line, Pointer: ptr}
+		k := leakKey{place: place, fp: fp}
+		if g := h.s.known[k]; g != nil {
+			// the session's token again, in the next entry
+			g.count++
+			if len(g.occ) < maxOccurrences {
+				g.occ = append(g.occ, loc)
+			} else {
+				g.truncated = true
+			}
+			return
+		}
+		f := h.s.lb.Finding(m, harWhere(path), 0)
+		f.Place = place
+		f.Location = parsers.Source{File: loc.File, Format: parsers.FormatHAR, Entry: loc.Entry, Line: loc.Line, Pointer: ptr}
+		if g := h.s.add(f); g.f.Place == place && g.f.Credential == fp && len(h.s.known) < maxGroupsPerRule {
+			h.s.known[k] = g
+		}
 	})
 }
 

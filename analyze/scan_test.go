@@ -413,3 +413,44 @@ func TestScanRefusesWithoutLeakedSecret(t *testing.T) {
 		t.Fatal("scan with leaked-secret disabled did not fail")
 	}
 }
+
+// TestAnalyzeLeakedSecretLogs: leaked-secret in analyze uses the same
+// detectors on the lines of logs, so it reports exactly what scan reports,
+// at the same columns and with the same fingerprints.
+func TestAnalyzeLeakedSecretLogs(t *testing.T) {
+	files, _ := filepath.Glob("../parsers/testdata/logs/*")
+	var logs []string
+	for _, f := range files {
+		if !strings.HasSuffix(f, ".md") {
+			logs = append(logs, f)
+		}
+	}
+	scan := scanFiles(t, Options{}, logs...)
+	an, err := Run(context.Background(), logs, Options{Config: rules.DefaultConfig(), Enable: []string{LeakedSecret}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, got := occurrences(scan), occurrences(an)
+	if len(want) < 60 {
+		t.Fatalf("scan found %d occurrences", len(want))
+	}
+	for p := range want {
+		if got[p] == nil {
+			t.Errorf("analyze misses %+v", p)
+		}
+	}
+	for p := range got {
+		if want[p] == nil {
+			t.Errorf("analyze reports %+v, scan does not", p)
+		}
+	}
+	fps := map[string]bool{}
+	for _, f := range scan.Findings {
+		fps[f.Fingerprint] = true
+	}
+	for _, f := range an.Findings {
+		if !fps[f.Fingerprint] {
+			t.Errorf("analyze fingerprint %s (%s) differs from scan's", f.Fingerprint, f.Message)
+		}
+	}
+}
