@@ -202,6 +202,7 @@ func (h *harScan) scan(line []byte, ptr string, path []string, place string) {
 			return
 		}
 		h.seen[fp] = true
+		place := place // per match: a line may hold several fields
 		if place == "" {
 			place = placeOf(path) + "." + strings.ToLower(rules.PlaceField(m))
 		}
