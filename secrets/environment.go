@@ -469,15 +469,27 @@ func (r *EnvResolver) IssuerEnvironment(iss string) (Environment, string) {
 	if iss == "" {
 		return EnvUnknown, ""
 	}
-	host := iss
-	if i := strings.Index(host, "://"); i >= 0 {
-		host = host[i+3:]
+	host := IssuerHost(iss)
+	if host == "" {
+		return EnvUnknown, ""
 	}
-	host, _, _ = strings.Cut(host, "/")
 	if env, why := r.HostReason(host); env.Definite() {
 		return env, "JWT iss host " + host + " (" + why + ")"
 	}
 	return EnvUnknown, ""
+}
+
+// IssuerHost is the lower-case host of a JWT issuer: the authority of a URL
+// (https://auth.example.com/realms/x), or a bare dotted name; "" when the
+// issuer is not a host (a plain identifier).
+func IssuerHost(iss string) string {
+	if i := strings.Index(iss, "://"); i >= 0 {
+		iss = iss[i+3:]
+	} else if !strings.Contains(iss, ".") {
+		return ""
+	}
+	host, _, _ := strings.Cut(iss, "/")
+	return strings.ToLower(host)
 }
 
 // matchHost matches a configured host pattern: a name, "*.suffix" (the

@@ -71,6 +71,7 @@ machine, and no secret is ever printed in full.`,
 	root.AddCommand(
 		newAnalyzeCmd(s),
 		newRulesCmd(s),
+		newScanCmd(s),
 		newVersionCmd(s),
 	)
 	// Unknown subcommands and stray arguments are usage errors too.
