@@ -42,13 +42,14 @@ log="$dir/bench-${mb}mb.jsonl"
 [ -f "$log" ] || go test ./analyze -run TestGenerateInputs -gen-dir "$dir" -gen-har-mb 0 -gen-log-mb "$mb" >/dev/null
 : >"$dir/scan-times.tsv"
 for run in $(seq "${RUNS:-5}"); do
-	for cmd in cat rg jq scan scan1; do
+	for cmd in cat rg jq scan scan1 analyze; do
 		case $cmd in
 		cat) measure "$run	cat" cat "$log" ;;
 		rg) measure "$run	rg -c Bearer" rg -c Bearer "$log" ;;
 		jq) measure "$run	jq -c 'select(.status==401)'" jq -c 'select(.status==401)' "$log" ;;
 		scan) measure "$run	authtriage scan --format json" "$at" scan --format json -o "$dir/scan.json" "$log" ;;
 		scan1) measure "$run	GOMAXPROCS=1 authtriage scan" env GOMAXPROCS=1 "$at" scan --format json -o "$dir/scan1.json" "$log" ;;
+		analyze) measure "$run	authtriage analyze --format json" "$at" analyze --format json -o "$dir/analyze.json" "$log" ;;
 		esac
 	done
 done 2>/dev/null
@@ -75,5 +76,9 @@ awk -F'\t' -v size="$size" '
 		n = 0
 		for (r in runs) if ((scan, r) in t && t[scan, r] > 0 && t[one, r] > 0) { n++; x[n] = t[jq, r] / t[scan, r]; y[n] = t[rg, r] / t[scan, r]; z[n] = t[jq, r] / t[one, r] }
 		printf "same-round ratios (median): scan is %.1fx the speed of jq (%.1fx on one core); rg -c Bearer is %.1fx the speed of scan\n", median(x, n), median(z, n), 1 / median(y, n)
+		an = "authtriage analyze --format json"
+		n = 0
+		for (r in runs) if ((an, r) in t && t[an, r] > 0) { n++; v[n] = t[jq, r] / t[an, r] }
+		if (n > 0) printf "same-round ratio (median): analyze is %.1fx the speed of jq\n", median(v, n)
 	}' "$dir/scan-times.tsv"
 go test ./analyze -run TestBenchRecall -count=1 -v -bench-report "$dir/scan.json" -bench-truth "$log.plants.tsv" | grep -E '^recall' || true
