@@ -47,8 +47,14 @@ func newAggregator(maxGroups int) *aggregator {
 	return &aggregator{groups: map[string]*group{}, perRule: map[string]int{}, maxGroups: maxGroups}
 }
 
+// groupKey is what the finding fingerprint hashes (rule, file, place,
+// credential), with the endpoint standing for the place when a rule names
+// none, so two groups never share a fingerprint.
 func groupKey(f *rules.Finding) string {
 	e := f.Endpoint
+	if f.Place != "" {
+		e = rules.Endpoint{}
+	}
 	var b strings.Builder
 	for _, s := range []string{f.Rule, f.Location.File, e.Environment, e.Host, e.Method, e.Route, f.Place, f.Credential.Hex()} {
 		b.WriteString(s)
@@ -271,6 +277,7 @@ func (g *group) render() Finding {
 		Environment:          f.Environment,
 		Fingerprint:          secrets.HashParts(f.Rule, f.Location.File, place, f.Credential.Hex()),
 		severity:             g.severity,
+		credential:           credentialShort(f.Credential),
 	}
 }
 
@@ -280,4 +287,11 @@ func endpointString(e rules.Endpoint) string {
 		return ""
 	}
 	return strings.TrimSpace(e.Method + " " + e.Host + e.Route)
+}
+
+func credentialShort(fp secrets.Fingerprint) string {
+	if fp.IsZero() {
+		return ""
+	}
+	return fp.Short()
 }

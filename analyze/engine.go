@@ -30,6 +30,13 @@ type Options struct {
 	// Baseline holds finding fingerprints to hide (an earlier report, an
 	// ignore file).
 	Baseline map[string]bool
+	// IgnoreCredentials holds credential fingerprints (the 12 hex
+	// characters a display form shows after '#') whose findings are hidden
+	// wherever they are (an ignore file's entry for a known test key).
+	IgnoreCredentials map[string]bool
+	// Now is the time scan judges "is this credential still valid"
+	// against (--now); zero means the clock.
+	Now time.Time
 	// Workers is how many inputs are read at once (default GOMAXPROCS).
 	Workers int
 	// ToolVersion goes into the report.
@@ -121,7 +128,7 @@ func merge(results []*fileResult, o *Options) *Result {
 		r.Inputs = append(r.Inputs, fr.input)
 		st.merge(fr.stats)
 		for _, f := range fr.agg.findings() {
-			if o.Baseline[f.Fingerprint] {
+			if o.Baseline[f.Fingerprint] || o.IgnoreCredentials[f.credential] {
 				r.Suppressed++
 				continue
 			}

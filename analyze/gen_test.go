@@ -17,9 +17,11 @@ import (
 // the project and never ship in the binary:
 //
 //	go test ./analyze -run TestGenerateInputs -gen-dir /tmp/bench -gen-har-mb 100
+//	go test ./analyze -run TestGenerateInputs -gen-dir /tmp/bench -gen-har-mb 0 -gen-log-mb 200
 var (
 	genDir   = flag.String("gen-dir", "", "write generated benchmark inputs into this folder")
-	genHARMB = flag.Int("gen-har-mb", 100, "size of the generated HAR in MB")
+	genHARMB = flag.Int("gen-har-mb", 100, "size of the generated HAR in MB (0: none)")
+	genLogMB = flag.Int("gen-log-mb", 0, "size of the generated JSON access log with planted credentials in MB (0: none)")
 )
 
 func TestGenerateInputs(t *testing.T) {
@@ -29,19 +31,48 @@ func TestGenerateInputs(t *testing.T) {
 	if err := os.MkdirAll(*genDir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join(*genDir, fmt.Sprintf("bench-%dmb.har", *genHARMB))
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
+	if *genHARMB > 0 {
+		path := filepath.Join(*genDir, fmt.Sprintf("bench-%dmb.har", *genHARMB))
+		f, err := os.Create(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, err := writeHAR(f, int64(*genHARMB)<<20, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := f.Close(); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("wrote %s: %d entries", path, n)
 	}
-	n, err := writeHAR(f, int64(*genHARMB)<<20, 1)
-	if err != nil {
-		t.Fatal(err)
+	if *genLogMB > 0 {
+		// 200 MB as the research measured it (200,000,000 bytes), one
+		// credential about every 250 lines; the truth goes beside it.
+		path := filepath.Join(*genDir, fmt.Sprintf("bench-%dmb.jsonl", *genLogMB))
+		f, err := os.Create(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		plants, lines, err := writeScanLog(f, int64(*genLogMB)*1_000_000, 250, 42)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := f.Close(); err != nil {
+			t.Fatal(err)
+		}
+		tf, err := os.Create(path + ".plants.tsv")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := writePlants(tf, plants); err != nil {
+			t.Fatal(err)
+		}
+		if err := tf.Close(); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("wrote %s: %d lines, %d planted credentials", path, lines, len(plants))
 	}
-	if err := f.Close(); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("wrote %s: %d entries", path, n)
 }
 
 // writeHAR writes a Chrome-shaped HAR of about size bytes: API calls with

@@ -10,8 +10,10 @@ const SchemaVersion = 1
 // Result is the whole outcome of a run, shaped as the JSON document of
 // DESIGN.md. Slices are never nil so JSON shows [] rather than null.
 type Result struct {
-	Version  int       `json:"version"`
-	Tool     Tool      `json:"tool"`
+	Version int  `json:"version"`
+	Tool    Tool `json:"tool"`
+	// Command is "scan" for a scan's report, empty for analyze.
+	Command  string    `json:"command,omitempty"`
 	Inputs   []Input   `json:"inputs"`
 	Summary  Summary   `json:"summary"`
 	Findings []Finding `json:"findings"`
@@ -119,6 +121,9 @@ type Finding struct {
 	Fingerprint          string           `json:"fingerprint"`
 
 	severity rules.Severity
+	// credential is the short fingerprint of the credential, for ignore
+	// files ("" when the finding is about none).
+	credential string
 }
 
 // SeverityLevel is the finding's severity as a comparable value.

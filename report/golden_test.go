@@ -47,8 +47,13 @@ func analyzeFiles(t *testing.T, paths []string) *analyze.Result {
 // TestGolden compares every format's rendering with the golden file;
 // -update rewrites them.
 func TestGolden(t *testing.T) {
+	results := map[string]*analyze.Result{}
 	for name, paths := range goldenCases {
-		res := analyzeFiles(t, paths)
+		results[name] = analyzeFiles(t, paths)
+	}
+	// a scan: log lines with columns and a HAR with pointers
+	results["scan"] = scanFiles(t, []string{"../parsers/testdata/logs/caddy-access-default.json", "../testdata/demo/demo.har"})
+	for name, res := range results {
 		for _, gf := range goldenFormats {
 			t.Run(name+"."+gf.ext, func(t *testing.T) {
 				w, err := New(gf.format, gf.opts)

@@ -46,6 +46,9 @@ func New(format string, o Options) (Writer, error) {
 // where is "file entry 12" or "file:34[:5]" for a location.
 func where(l analyze.Location) string {
 	switch {
+	case l.Entry >= 0 && l.Pointer != "" && l.Pointer != "/log/entries/"+strconv.Itoa(l.Entry):
+		// scan: the value inside the entry
+		return fmt.Sprintf("%s entry %d %s", l.File, l.Entry, l.Pointer)
 	case l.Entry >= 0:
 		return fmt.Sprintf("%s entry %d", l.File, l.Entry)
 	case l.Line > 0 && l.Column > 0:
@@ -95,6 +98,20 @@ func evidenceLines(f *analyze.Finding) []string {
 func headline(r *analyze.Result) string {
 	s := r.Summary
 	var b strings.Builder
+	if r.Command == analyze.ScanCommand {
+		records := 0
+		for _, in := range r.Inputs {
+			records += in.Records
+		}
+		fmt.Fprintf(&b, "scan of %d input(s), %d line(s) or HAR entries read, %d finding(s), %d distinct credential(s)", len(r.Inputs), records, len(r.Findings), s.Credentials)
+		if r.ErrorCount > 0 {
+			fmt.Fprintf(&b, ", %d input error(s)", r.ErrorCount)
+		}
+		if r.Suppressed > 0 {
+			fmt.Fprintf(&b, ", %d hidden by the baseline or ignore file", r.Suppressed)
+		}
+		return b.String()
+	}
 	fmt.Fprintf(&b, "%d input(s), %d exchange(s)", len(r.Inputs), s.Exchanges)
 	n401, n403 := s.Status["401"], s.Status["403"]
 	fmt.Fprintf(&b, ", %d×401 (%d explained)", n401, s.Explained401)

@@ -2,15 +2,29 @@ package report
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/authtriage/authtriage/analyze"
+	"github.com/authtriage/authtriage/rules"
 )
+
+func scanFiles(t *testing.T, paths []string) *analyze.Result {
+	t.Helper()
+	res, err := analyze.Scan(context.Background(), paths, analyze.Options{Config: rules.DefaultConfig(), ToolVersion: "test",
+		Now: time.Date(2026, 11, 30, 6, 40, 0, 0, time.UTC)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
 
 // sarifSchema compiles the vendored official SARIF 2.1.0 schema.
 func sarifSchema(t *testing.T) *jsonschema.Schema {
@@ -47,6 +61,13 @@ func TestSARIFValidates(t *testing.T) {
 		cases[name] = analyzeFiles(t, paths)
 	}
 	cases["errors"] = analyzeFiles(t, []string{"../testdata/demo/demo.har", "testdata/no-such-file.har"})
+	// scan results: line findings with columns, HAR findings with
+	// pointers, an unreadable input
+	logs, _ := filepath.Glob("../parsers/testdata/logs/*")
+	cases["scan"] = scanFiles(t, append(logs, "../testdata/demo/demo.har", "../testdata/corpus/har/martian-generated.har", "testdata/no-such-file.log"))
+	if n := len(cases["scan"].Findings); n < 50 {
+		t.Fatalf("scan found %d findings; the case would prove little", n)
+	}
 	for name, res := range cases {
 		var buf bytes.Buffer
 		if err := (SARIF{}).Write(&buf, res); err != nil {
@@ -87,7 +108,7 @@ func TestSARIFValidates(t *testing.T) {
 				t.Fatalf("%s: result without a region or fingerprint: %+v", name, r)
 			}
 		}
-		if name == "errors" && len(log.Runs[0].Invocations[0].Notifications) == 0 {
+		if (name == "errors" || name == "scan") && len(log.Runs[0].Invocations[0].Notifications) == 0 {
 			t.Fatalf("input errors are not reported as notifications")
 		}
 	}

@@ -61,13 +61,19 @@ func (t Table) Write(w io.Writer, r *analyze.Result) error {
 				// when the cell wraps.
 				cell += "\n•\u00a0" + e
 			}
-			cell += "\nFix: " + f.Fix
+			if r.Command != analyze.ScanCommand {
+				cell += "\nFix: " + f.Fix
+			}
 			if err := tbl.Append([]string{f.Severity, f.Rule, loc, cell}); err != nil {
 				return err
 			}
 		}
 		if err := tbl.Render(); err != nil {
 			return err
+		}
+		if r.Command == analyze.ScanCommand {
+			// one advice for every leak, said once
+			fmt.Fprintf(w, "\nFix: %s\n", r.Findings[0].Fix)
 		}
 	}
 	if err := t.endpoints(w, r, width); err != nil {
@@ -199,12 +205,27 @@ func writeTSV(w io.Writer, r *analyze.Result) error {
 	var b strings.Builder
 	b.WriteString("# findings\n")
 	b.WriteString("severity\trule\tconfidence\tcount\tfile\tentry\tline\tendpoint\tmessage\tevidence\tfix\n")
+	if r.Command == analyze.ScanCommand {
+		// where a grep or an editor wants it: the column and the pointer
+		b.Reset()
+		b.WriteString("# findings\n")
+		b.WriteString("severity\trule\tconfidence\tcount\tfile\tentry\tline\tcolumn\tpointer\tdetector\tprovider\tenvironment\tfingerprint\tmessage\tevidence\n")
+	}
 	for i := range r.Findings {
 		f := &r.Findings[i]
 		row := []string{f.Severity, f.Rule, f.Confidence, strconv.Itoa(f.Count), f.Location.File,
 			strconv.Itoa(f.Location.Entry), strconv.Itoa(f.Location.Line), f.Endpoint, f.Message,
 			strings.Join(evidenceLines(f), " | "), f.Fix}
+		if r.Command == analyze.ScanCommand {
+			row = []string{f.Severity, f.Rule, f.Confidence, strconv.Itoa(f.Count), f.Location.File,
+				strconv.Itoa(f.Location.Entry), strconv.Itoa(f.Location.Line), strconv.Itoa(f.Location.Column), f.Location.Pointer,
+				f.Detector, f.Provider, f.Environment, f.Fingerprint, f.Message, strings.Join(evidenceLines(f), " | ")}
+		}
 		writeTSVRow(&b, row)
+	}
+	if r.Command == analyze.ScanCommand {
+		_, err := io.WriteString(w, b.String())
+		return err
 	}
 	b.WriteString("\n# endpoints\n")
 	b.WriteString("environment\thost\tmethod\troute\ttotal\t401\t403\trate_401\trate_403\texplained_401\ttop_causes\n")

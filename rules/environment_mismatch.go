@@ -176,7 +176,7 @@ func (r *envMismatch) Check(c *Context, rec *parsers.Record) {
 		}
 		credEnv, credWhy, provider := env.KeyEnvironment(cr.Token)
 		if !credEnv.Definite() && cr.JWT != nil && !cr.JWT.Encrypted {
-			if iss := issuerHost(cr.JWT.Issuer()); iss != "" {
+			if iss := secrets.IssuerHost(cr.JWT.Issuer()); iss != "" {
 				ih := r.hostEnv(c, env, iss)
 				if ih.env.Definite() {
 					credEnv, credWhy = ih.env, "JWT iss host "+iss+" ("+ih.why+")"
@@ -227,15 +227,6 @@ func (r *envMismatch) hostEnv(c *Context, env *secrets.EnvResolver, host string)
 func undecided(env *secrets.EnvResolver, host string) bool {
 	e, why := env.HostReason(host)
 	return e == secrets.EnvUnknown && why == ""
-}
-
-// issuerHost is the host of a JWT iss (a URL, or a bare host).
-func issuerHost(iss string) string {
-	if i := strings.Index(iss, "://"); i >= 0 {
-		iss = iss[i+3:]
-	}
-	host, _, _ := strings.Cut(iss, "/")
-	return strings.ToLower(host)
 }
 
 // remember keeps a sandbox-credential request to a host whose twin may

@@ -41,6 +41,14 @@ func TestRuleExamplesSurviveSanitizing(t *testing.T) {
 				if before != ex.Fires {
 					t.Fatalf("the example written as a HAR already differs: fires=%v, documented %v", before, ex.Fires)
 				}
+				if m.ID == "leaked-secret" {
+					// the one verdict that must change: nothing leaks
+					// from a sanitized capture
+					if after {
+						t.Errorf("a leak survives sanitizing\n%s", out.String())
+					}
+					return
+				}
 				if after != before {
 					t.Errorf("fires=%v before sanitizing, %v after\n%s", before, after, out.String())
 				}

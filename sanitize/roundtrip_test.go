@@ -24,9 +24,9 @@ import (
 // real HAR files, the curl transcripts and logs of the parsers' tests, the
 // demo and the browser captures. For each one:
 //
-//   - no detector finds anything in the sanitized copy (the stand-in for
-//     `scan` until it lands; cmd/authtriage's TestSanitizeThenScan runs the
-//     real command once it exists), and no credential of the input is in it;
+//   - no detector finds anything in the sanitized copy, line by line (the
+//     real `scan` command runs over the same copies in cmd/authtriage's
+//     TestSanitizeThenScan), and no credential of the input is in it;
 //   - the copy parses with the same number of records and exchanges, and
 //     every credential the parser finds in it is in sanitized form;
 //   - analyze reports the same rules on the same exchanges, leaks apart.

@@ -58,7 +58,27 @@ type Scanner struct {
 		closer    byte // … for values opened after this byte
 		stopped   bool // line[end] ends the value (or the line ends there)
 	}
+	// built remembers the values of recent matches: a log repeats a
+	// session's token on every line, and classifying, fingerprinting and
+	// decoding it again each time would cost more than scanning the line.
+	built map[string]*builtValue
 }
+
+// builtValue is what build derives from a raw value alone. Its Secret is
+// immutable, so Matches may share it.
+type builtValue struct {
+	kind      Kind // the detector's kind the Secret was made with
+	sec       Secret
+	described bool
+	provider  string
+	env       Environment
+}
+
+// Bounds of the value cache: entries, and the longest value kept.
+const (
+	maxBuilt     = 256
+	maxBuiltSize = 4 << 10
+)
 
 // NewScanner returns a Scanner with empty buffers.
 func NewScanner() *Scanner { return &Scanner{} }
@@ -223,6 +243,9 @@ func (s *Scanner) resolve(line []byte, fn func(Match)) {
 	}
 	s.keep = keep
 	for _, k := range keep {
+		if displayFormAt(line, c[k].start, c[k].end) {
+			continue // authtriage's own redacted output
+		}
 		m := s.build(line, &c[k])
 		if k := m.Secret.Kind(); k == KindRedacted || k == KindPlaceholder || k == KindEmpty {
 			continue // not a credential; and these kinds display their value
@@ -258,9 +281,19 @@ func enrich(w, l *cand) {
 }
 
 func (s *Scanner) build(line []byte, c *cand) Match {
-	raw := string(line[c.start:c.end])
-	sec := newDetectedSecret(raw, c.kind)
-	m := Match{Detector: c.det.Name, Provider: c.provider, Environment: c.env, Secret: sec,
+	val := line[c.start:c.end]
+	bv := s.built[string(val)] // no allocation for the lookup
+	if bv == nil || bv.kind != c.kind {
+		raw := string(val)
+		bv = &builtValue{kind: c.kind, sec: newDetectedSecret(raw, c.kind)}
+		if len(raw) <= maxBuiltSize {
+			if s.built == nil || len(s.built) >= maxBuilt {
+				s.built = make(map[string]*builtValue, maxBuilt)
+			}
+			s.built[raw] = bv
+		}
+	}
+	m := Match{Detector: c.det.Name, Provider: c.provider, Environment: c.env, Secret: bv.sec,
 		Start: c.start, End: c.end, Scheme: c.scheme}
 	if c.f1 >= 0 {
 		m.Field = string(line[c.f1:c.f2])
@@ -269,12 +302,15 @@ func (s *Scanner) build(line []byte, c *cand) Match {
 		}
 	}
 	if m.Provider == "" || m.Environment == "" || m.Environment == EnvUnknown {
-		p, env := describeValue(raw, sec.Kind())
+		if !bv.described {
+			bv.provider, bv.env = describeValue(bv.sec.Reveal(), bv.sec.Kind())
+			bv.described = true
+		}
 		if m.Provider == "" {
-			m.Provider = p
+			m.Provider = bv.provider
 		}
 		if m.Environment == "" || m.Environment == EnvUnknown {
-			m.Environment = env
+			m.Environment = bv.env
 		}
 	}
 	if m.Environment == "" {

@@ -492,7 +492,11 @@ func (s *Scanner) addAuthorization(line []byte, rs, re int, field [2]int) int {
 		}
 		cs, ce = trimSpaceSpan(line, cs, ce)
 		last = max(last, ce)
-		if ce > cs && plausibleCredential(line[cs:ce], scheme) {
+		// A call is code that builds the header (headers.Authorization =
+		// auth.header()) or advice (Basic base64(user:password)), not a
+		// credential: neither token68 nor base64 has parentheses.
+		code := !paramScheme(scheme) && indexByte(line[cs:ce], '(') >= 0
+		if ce > cs && !code && plausibleCredential(line[cs:ce], scheme) {
 			c := cand{det: detAuthorization, start: cs, end: ce, f1: field[0], f2: field[1], g1: -1, scheme: scheme}
 			if scheme == "Basic" && isBasicCredential(line[cs:ce]) {
 				c.kind = KindBasic

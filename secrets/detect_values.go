@@ -61,7 +61,7 @@ func notASecret(v []byte) bool {
 		return true // a log-format directive: %{Authorization}i
 	case v[0] == '$' && len(v) > 1 && (isLetter(v[1]) || v[1] == '_' || v[1] == '{' || v[1] == '('):
 		return true // $password, ${X}, $(cmd); bcrypt's $2y$ stays
-	case hasPrefixAt(v, 0, "&lt;") || hasPrefixAt(v, 0, "arn:") || hasPrefixAt(v, 0, "http://") || hasPrefixAt(v, 0, "https://"):
+	case hasPrefixAt(v, 0, "&lt") || hasPrefixAt(v, 0, "&#") || hasPrefixAt(v, 0, "arn:") || hasPrefixAt(v, 0, "http://") || hasPrefixAt(v, 0, "https://"):
 		return true
 	case (v[0] == '#' || v[0] == '.') && cssSelector(v[1:]):
 		return true // #add-password
@@ -256,3 +256,42 @@ func isHex(c byte) bool {
 }
 
 func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+
+// displayFormAt reports a candidate in [s, e) that is part of this tool's
+// display form of a credential, "KIND [PREFIX…](N chars) #FINGERPRINT" — a
+// report or a log of authtriage's own output, scanned again, holds no
+// secret: "Bearer jwt eyJ…(268 chars)", "api_key: stripe sk_live_…(52
+// chars)", "Bearer opaque (17 chars)".
+func displayFormAt(line []byte, s, e int) bool {
+	const ellipsis = "\u2026"
+	for i := s; i+len(ellipsis) < e; i++ {
+		if line[i] == 0xe2 && hasPrefixAt(line, i, ellipsis+"(") {
+			return true
+		}
+	}
+	if v := string(line[s:e]); (v == string(KindPlaceholder) || v == string(KindRedacted)) && hasPrefixAt(line, e, ` "`) {
+		return true // placeholder "<token>", redacted "REDACTED"
+	}
+	i := e
+	for i < len(line) && line[i] == ' ' {
+		i++
+	}
+	// an optional public prefix ending in the ellipsis
+	if j := i; j < len(line) && line[j] != '(' {
+		for j < len(line) && j-i < 48 && line[j] != ' ' && line[j] != '(' {
+			j++
+		}
+		if j-i < len(ellipsis) || string(line[j-len(ellipsis):j]) != ellipsis {
+			return false
+		}
+		i = j
+	}
+	if i >= len(line) || line[i] != '(' {
+		return false
+	}
+	j := i + 1
+	for j < len(line) && line[j] >= '0' && line[j] <= '9' {
+		j++
+	}
+	return j > i+1 && hasPrefixAt(line, j, " chars)")
+}

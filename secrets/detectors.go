@@ -84,6 +84,13 @@ var (
 			`{"authorization":"-"}`,
 			`< WWW-Authenticate: Bearer realm="api.example.com", error="invalid_token"`,
 			"Authorization: Bearer this_is_just_a_test",
+			`    config.headers.Authorization = tokenService.getAuthorizationHeader();`,
+			// this tool's own reports: display forms, advice, escaped placeholders
+			"request.headers.Authorization: Bearer jwt eyJ…(268 chars) #82cb8cbd3d94 | JWT claims: alg=HS256",
+			"authorization: Bearer opaque (17 chars) #19eb775532d7",
+			`request.headers.Authorization: Bearer placeholder "<token>"`,
+			`Use the scheme the server challenges with, e.g. "Authorization: Basic base64(user:password)"`,
+			`- **Fix:** Send the scheme once: "Authorization: Bearer &lt;token&gt;". Strip`,
 		}}
 	detCookie = &Detector{Name: "cookie", rank: rankCookie,
 		Doc:      "each cookie value in a Cookie header, and the cookie of a Set-Cookie header (not its attributes)",
@@ -127,10 +134,11 @@ var (
 		MustNotFind: []string{`{"password":""}`, `{"password":null}`, `{"token_type":"Bearer"}`, `{"key":"uploads/2024/photo.jpg"}`, `{"password":{"type":"string"}}`, `{"csrf_token":"a1b2c3d4e5f6g7h8i9j0"}`, `{"public_key":"9Cnzj4p4WGeKLs1Pt8QuKUpRKfFLfRYC9AIKjbJTWit"}`},
 	}
 	detKeyValue = &Detector{Name: "key-value", rank: rankKeyValue,
-		Doc:         "a credential-named key=value, key: value or key := value pair outside URLs and JSON (logfmt, .env, YAML, shell, code)",
-		Keywords:    []string{"password=", "token=", "secret:", "_TOKEN="},
-		MustFind:    []string{"level=warn msg=\"login failed\" user=bob password=Tr0ub4dor-3", "export GITLAB_TOKEN=Zx3kQ8c1f2a9b7d4e6f5", "client_secret: 6da89121079f83b2eb6acccf8219ea98"},
-		MustNotFind: []string{"password=", "token = None", "if password == other {", "session=12", "secret: ${SECRET}"},
+		Doc:      "a credential-named key=value, key: value or key := value pair outside URLs and JSON (logfmt, .env, YAML, shell, code)",
+		Keywords: []string{"password=", "token=", "secret:", "_TOKEN="},
+		MustFind: []string{"level=warn msg=\"login failed\" user=bob password=Tr0ub4dor-3", "export GITLAB_TOKEN=Zx3kQ8c1f2a9b7d4e6f5", "client_secret: 6da89121079f83b2eb6acccf8219ea98"},
+		MustNotFind: []string{"password=", "token = None", "if password == other {", "session=12", "secret: ${SECRET}",
+			"api_key: stripe sk_live_…(52 chars) #d9de5c1e2270", "client_secret: opaque (6 chars) #0c9f5daec744"},
 	}
 	detURLPassword = &Detector{Name: "url-password", rank: rankURL,
 		Doc:         "the password in URL userinfo, scheme://user:password@host",

@@ -6,6 +6,7 @@ import (
 	"path"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // Environment is where a host or a credential belongs (DESIGN.md,
@@ -293,7 +294,21 @@ func (p *EnvPattern) reason(kind string) string {
 // no state besides the configuration and is safe for concurrent use.
 type EnvResolver struct {
 	cfg EnvConfig
+
+	// hosts caches HostReason: the provider table is matched with globs
+	// and every record asks about its host. Shared by the goroutines that
+	// read inputs in parallel; bounded (cleared when full).
+	mu    sync.Mutex
+	hosts map[string]hostVerdict
 }
+
+type hostVerdict struct {
+	env Environment
+	why string
+}
+
+// maxCachedHosts bounds the host cache.
+const maxCachedHosts = 4096
 
 // NewEnvResolver builds a resolver; cfg may be nil. Invalid entries (which
 // Validate reports) are ignored.
@@ -322,6 +337,23 @@ func (r *EnvResolver) Host(host string) Environment {
 // reason is empty when nothing decides (a host configured as unknown has
 // one).
 func (r *EnvResolver) HostReason(host string) (Environment, string) {
+	r.mu.Lock()
+	v, ok := r.hosts[host]
+	r.mu.Unlock()
+	if ok {
+		return v.env, v.why
+	}
+	env, why := r.hostReason(host)
+	r.mu.Lock()
+	if r.hosts == nil || len(r.hosts) >= maxCachedHosts {
+		r.hosts = map[string]hostVerdict{}
+	}
+	r.hosts[host] = hostVerdict{env, why}
+	r.mu.Unlock()
+	return env, why
+}
+
+func (r *EnvResolver) hostReason(host string) (Environment, string) {
 	h := strings.ToLower(hostOnly(host))
 	if h == "" {
 		return EnvUnknown, ""
@@ -469,15 +501,27 @@ func (r *EnvResolver) IssuerEnvironment(iss string) (Environment, string) {
 	if iss == "" {
 		return EnvUnknown, ""
 	}
-	host := iss
-	if i := strings.Index(host, "://"); i >= 0 {
-		host = host[i+3:]
+	host := IssuerHost(iss)
+	if host == "" {
+		return EnvUnknown, ""
 	}
-	host, _, _ = strings.Cut(host, "/")
 	if env, why := r.HostReason(host); env.Definite() {
 		return env, "JWT iss host " + host + " (" + why + ")"
 	}
 	return EnvUnknown, ""
+}
+
+// IssuerHost is the lower-case host of a JWT issuer: the authority of a URL
+// (https://auth.example.com/realms/x), or a bare dotted name; "" when the
+// issuer is not a host (a plain identifier).
+func IssuerHost(iss string) string {
+	if i := strings.Index(iss, "://"); i >= 0 {
+		iss = iss[i+3:]
+	} else if !strings.Contains(iss, ".") {
+		return ""
+	}
+	host, _, _ := strings.Cut(iss, "/")
+	return strings.ToLower(host)
 }
 
 // matchHost matches a configured host pattern: a name, "*.suffix" (the

@@ -105,8 +105,6 @@ var prefixes = []prefixKind{
 }
 
 var (
-	reJWTish  = regexp.MustCompile(`^eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*$`)
-	reJWEish  = regexp.MustCompile(`^eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*$`)
 	reBasicB6 = regexp.MustCompile(`^[A-Za-z0-9+/]+={0,2}$`)
 	reOpenAI  = regexp.MustCompile(`^sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}$`)
 )
@@ -123,10 +121,10 @@ func Classify(raw string) (Kind, string) {
 		return KindPlaceholder, ""
 	}
 	if strings.HasPrefix(raw, "eyJ") {
-		if reJWTish.MatchString(raw) {
+		switch jwtSegments(raw) {
+		case 3:
 			return KindJWT, "eyJ"
-		}
-		if reJWEish.MatchString(raw) {
+		case 5:
 			return KindJWE, "eyJ"
 		}
 		// A sanitized JWT keeps header and payload and replaces the
@@ -172,4 +170,21 @@ func PrefixEnvironment(raw string) (Environment, string) {
 		return p.env, string(p.kind)
 	}
 	return EnvUnknown, ""
+}
+
+// jwtSegments counts the dot-separated segments of a value made only of
+// base64url characters and dots (eyJ… . … . …), 0 when another byte
+// appears. It replaces two regular expressions on the detectors' hot path.
+func jwtSegments(s string) int {
+	n := 1
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '.':
+			n++
+		case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_':
+		default:
+			return 0
+		}
+	}
+	return n
 }

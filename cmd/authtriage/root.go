@@ -73,6 +73,7 @@ machine, and no secret is ever printed in full.`,
 		newDiffCmd(s),
 		newRulesCmd(s),
 		newSanitizeCmd(s),
+		newScanCmd(s),
 		newVersionCmd(s),
 	)
 	// Unknown subcommands and stray arguments are usage errors too.

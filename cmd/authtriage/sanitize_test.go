@@ -164,14 +164,14 @@ func TestSanitizeDropClaims(t *testing.T) {
 	}
 }
 
-// TestSanitizeThenScan is the round trip with the real scan command: once
-// `authtriage scan` exists (it is being built on another branch), scan must
-// find nothing in the sanitized copy of every corpus capture. Until then it
-// skips, and sanitize's own round-trip test (sanitize/roundtrip_test.go)
-// stands in with the detectors scan is built on.
+// TestSanitizeThenScan is the round trip with the real scan command: scan
+// finds nothing in the sanitized copy of any capture the repository holds
+// (the corpus, the demo, the browser captures, the curl transcripts and the
+// logs). It skips on a build without scan; sanitize/roundtrip_test.go checks
+// the same copies with the detectors scan is built on.
 func TestSanitizeThenScan(t *testing.T) {
 	if r := runBinary(t, "", "scan", "--help"); r.code != 0 || !strings.Contains(r.stdout, "authtriage scan") {
-		t.Skip("no scan command on this branch yet; sanitize/roundtrip_test.go checks with the detectors")
+		t.Skip("no scan command in this build; sanitize/roundtrip_test.go checks with the detectors")
 	}
 	dir := t.TempDir()
 	var files []string
