@@ -9,11 +9,13 @@ import (
 	"github.com/authtriage/authtriage/analyze"
 	"github.com/authtriage/authtriage/parsers"
 	"github.com/authtriage/authtriage/report"
+	"github.com/authtriage/authtriage/secrets"
 )
 
 func newDiffCmd(s Streams) *cobra.Command {
 	var (
 		format, output, inputFormat string
+		envConfig                   string
 		maxLine, maxBody            int
 		quiet                       bool
 	)
@@ -54,6 +56,13 @@ form (kind, prefix, length, fingerprint).`,
 			if maxLine < 1<<20 {
 				return usagef("--max-line must be at least 1 MiB (1048576)")
 			}
+			if envConfig != "" {
+				cfg, err := loadEnvConfig(envConfig)
+				if err != nil {
+					return usageError{err}
+				}
+				o.Env = secrets.NewEnvResolver(cfg)
+			}
 			if args[0] == "-" && args[1] == "-" {
 				return usagef("only one of GOOD and BAD can be - (stdin)")
 			}
@@ -87,6 +96,7 @@ form (kind, prefix, length, fingerprint).`,
 	f.StringVar(&format, "format", "", "output format: table or markdown (default: table)")
 	f.StringVarP(&output, "output", "o", "", "write the comparison to `FILE` (written to a temporary file, then renamed)")
 	f.StringVar(&inputFormat, "input-format", "auto", "input format of both inputs: auto, har, curl, jsonl, clf or text")
+	f.StringVar(&envConfig, "env-config", "", "declare your own production/sandbox hosts and key patterns: a YAML or JSON `FILE` (as analyze)")
 	f.IntVar(&maxLine, "max-line", parsers.DefaultOptions.MaxLine, "longest line read, in `BYTES`")
 	f.IntVar(&maxBody, "max-body", parsers.DefaultOptions.MaxBody, "largest body decoded, in `BYTES`")
 	f.BoolVarP(&quiet, "quiet", "q", false, "print nothing on stderr but fatal errors")

@@ -75,6 +75,25 @@ func writeEntries(t *testing.T, dir, name string, idx ...int) string {
 	return p
 }
 
+// TestDiffEnvConfig: --env-config decides the hosts' environments as it
+// does for analyze.
+func TestDiffEnvConfig(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "envs.yaml")
+	os.WriteFile(cfg, []byte("hosts:\n  - pattern: api.example.com\n    environment: production\n"), 0o644)
+	good, bad := "../../parsers/testdata/curl/h2-sandbox-key-on-sandbox-host_curl8.txt", "../../parsers/testdata/curl/h2-sandbox-key-on-prod_curl8.txt"
+	without := runBinary(t, "", "diff", good, bad)
+	with := runBinary(t, "", "diff", "--env-config", cfg, good, bad)
+	if with.code != 0 || !strings.Contains(with.stdout, "api.example.com (production)") || strings.Contains(without.stdout, "api.example.com (production)") {
+		t.Fatalf("exit %d\n%s", with.code, with.stdout)
+	}
+	bogus := filepath.Join(dir, "bogus.yaml")
+	os.WriteFile(bogus, []byte("hosts:\n  - pattern: x\n    environment: moon\n"), 0o644)
+	if r := runBinary(t, "", "diff", "--env-config", bogus, good, bad); r.code != 2 {
+		t.Fatalf("a bad --env-config: exit %d, want 2", r.code)
+	}
+}
+
 func TestDiffExitCodes(t *testing.T) {
 	dir := t.TempDir()
 	notes := filepath.Join(dir, "notes.txt")
