@@ -17,13 +17,25 @@ import (
 // returns its reader. forced, when not "" or "auto", skips sniffing.
 // Gzip input is decompressed transparently.
 func Open(r io.Reader, name string, forced Format, o Options) (Reader, error) {
+	br, f, err := Prepare(r, name, forced, o)
+	if err != nil {
+		return nil, err
+	}
+	return NewReader(br, name, f, o)
+}
+
+// Prepare does what Open does before choosing a reader: gzip input is
+// decompressed (within the decompression limits), binary content is
+// refused, and the format is sniffed unless forced. sanitize uses it to
+// read exactly what analyze reads.
+func Prepare(r io.Reader, name string, forced Format, o Options) (*bufio.Reader, Format, error) {
 	o = o.withDefaults()
 	in := &countingReader{r: r}
 	br := bufio.NewReaderSize(in, 64<<10)
 	if head, _ := br.Peek(2); len(head) == 2 && head[0] == 0x1f && head[1] == 0x8b {
 		zr, err := gzip.NewReader(br)
 		if err != nil {
-			return nil, fmt.Errorf("gzip: %w", err)
+			return nil, "", fmt.Errorf("gzip: %w", err)
 		}
 		br = bufio.NewReaderSize(&bombGuard{r: zr, in: in, max: o.MaxDecompressed, ratio: o.MaxRatio}, 64<<10)
 	}
@@ -31,11 +43,11 @@ func Open(r io.Reader, name string, forced Format, o Options) (Reader, error) {
 	if f == "" || f == "auto" {
 		head, _ := br.Peek(32 << 10)
 		if looksBinary(head) {
-			return nil, unsupported("binary content, not a capture, transcript or log (use --input-format text to scan it anyway)")
+			return nil, "", unsupported("binary content, not a capture, transcript or log (use --input-format text to scan it anyway)")
 		}
 		f = Sniff(head, name)
 	}
-	return NewReader(br, name, f, o)
+	return br, f, nil
 }
 
 // NewReader returns the reader of an explicit format.

@@ -39,6 +39,7 @@ func roundTripInputs(t *testing.T) []string {
 		"../testdata/browser/*.har",
 		"../parsers/testdata/curl/*.txt",
 		"../parsers/testdata/logs/*",
+		"../testdata/malformed/*",
 	} {
 		m, _ := filepath.Glob(g)
 		files = append(files, m...)
@@ -81,6 +82,19 @@ func TestRoundTrip(t *testing.T) {
 	totals := map[string]int{}
 	for _, in := range roundTripInputs(t) {
 		t.Run(filepath.Base(in), func(t *testing.T) {
+			if strings.Contains(in, "malformed") {
+				// hostile inputs: what sanitize refuses, analyze reads
+				// nothing from either
+				f, _ := os.Open(in)
+				_, err := sanitize.Sanitize(f, io.Discard, in, sanitize.Options{})
+				f.Close()
+				if err != nil {
+					if p := readAllTolerant(in); p.exchanges > 0 {
+						t.Fatalf("sanitize refuses an input analyze reads %d exchanges from: %v", p.exchanges, err)
+					}
+					return
+				}
+			}
 			out, st := roundTrip(t, in, dir, sanitize.Options{})
 			outBytes, _ := os.ReadFile(out)
 			inBytes, _ := os.ReadFile(in)
@@ -392,4 +406,28 @@ func mustRead(t *testing.T, p string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// readAllTolerant counts the exchanges of an input, 0 when it cannot be read.
+func readAllTolerant(path string) parsed {
+	var p parsed
+	f, err := os.Open(path)
+	if err != nil {
+		return p
+	}
+	defer f.Close()
+	rd, err := parsers.Open(f, path, "", parsers.Options{})
+	if err != nil {
+		return p
+	}
+	for {
+		rec, err := rd.Next()
+		if rec != nil && rec.Exchange != nil {
+			p.exchanges++
+		}
+		var pe *parsers.ParseError
+		if errors.Is(err, io.EOF) || err != nil && (!errors.As(err, &pe) || pe.Fatal) {
+			return p
+		}
+	}
 }

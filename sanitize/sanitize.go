@@ -1,8 +1,6 @@
 package sanitize
 
 import (
-	"bufio"
-	"compress/gzip"
 	"fmt"
 	"io"
 	"strings"
@@ -22,6 +20,8 @@ type Options struct {
 	// line is left out (and a note put in its place). Default
 	// parsers.DefaultOptions.MaxLine.
 	MaxLine int
+	// Parser holds the decompression limits (MaxDecompressed, MaxRatio).
+	Parser parsers.Options
 	// OnReplace receives every replacement, in display form only (for
 	// --dry-run).
 	OnReplace func(Replacement)
@@ -106,28 +106,19 @@ func Sanitize(in io.Reader, out io.Writer, name string, o Options) (Stats, error
 
 func run(in io.Reader, out io.Writer, name string, o Options, r *replacer, warn func(string)) (Stats, error) {
 	st := Stats{}
-	br := bufio.NewReaderSize(in, 64<<10)
-	if head, _ := br.Peek(2); len(head) == 2 && head[0] == 0x1f && head[1] == 0x8b {
-		zr, err := gzip.NewReader(br)
-		if err != nil {
-			return st, fmt.Errorf("%s: gzip: %w", name, err)
-		}
-		defer zr.Close()
-		br = bufio.NewReaderSize(zr, 64<<10)
+	// what analyze does before reading: gunzip within the limits, refuse
+	// binary content, sniff the format
+	br, f, err := parsers.Prepare(in, name, o.Format, o.Parser)
+	if err != nil {
+		return st, fmt.Errorf("%s: %w", name, err)
 	}
-	f := o.Format
-	if f == "" || f == "auto" {
-		head, err := br.Peek(32 << 10)
-		if len(head) == 0 {
-			if err != nil && err != io.EOF {
-				return st, fmt.Errorf("%s: %w", name, err)
-			}
-			return st, fmt.Errorf("%s: the input is empty", name)
+	if head, err := br.Peek(1); len(head) == 0 {
+		if err != nil && err != io.EOF {
+			return st, fmt.Errorf("%s: %w", name, err)
 		}
-		f = parsers.Sniff(head, name)
+		return st, fmt.Errorf("%s: the input is empty", name)
 	}
 	st.Format = f
-	var err error
 	switch f {
 	case parsers.FormatHAR:
 		err = sanitizeHAR(br, out, name, r, &st, warn)
