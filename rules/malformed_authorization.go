@@ -68,6 +68,12 @@ Authorization: Bearer 9f8e7d6c5b4a39281706f5e4d3c2b1a0
 
 401
 `},
+		{Name: "Digest parameters are quoted by design", HTTP: `GET https://api.example.com/v1/me
+Authorization: Digest username="ann", realm="api", nonce="dcd98b7102dd2f0e8b11d0f600bfb0c093", uri="/v1/me", response="6629fae49393a05397450978507c4ef1"
+
+401
+WWW-Authenticate: Digest realm="api", nonce="x"
+`},
 		{Name: "well formed Basic", HTTP: `GET https://api.example.com/v1/me
 Authorization: Basic dXNlcjpwYXNz
 
@@ -148,10 +154,13 @@ func authorizationProblems(cred Credential) []string {
 	} else if trimmed != raw {
 		out = append(out, "the credential has leading or trailing whitespace")
 	}
-	if strings.ContainsAny(trimmed, `"'`) {
+	scheme, _ := secrets.CanonicalScheme(a.Scheme())
+	// Quotes are part of the syntax of parameter schemes (Digest
+	// username="…", AWS4-HMAC-SHA256 Credential=…); only a token-style
+	// credential must not hold them.
+	if strings.ContainsAny(trimmed, `"'`) && !hasAuthParams(trimmed) {
 		out = append(out, "the credential is wrapped in quotes")
 	}
-	scheme, _ := secrets.CanonicalScheme(a.Scheme())
 	switch scheme {
 	case "Bearer", "DPoP":
 		if bad := token68Problem(strings.Trim(trimmed, `"'`)); bad != "" && len(a.Parts) < 2 {
@@ -169,6 +178,13 @@ func authorizationProblems(cred Credential) []string {
 	}
 	return out
 }
+
+// reAuthParam matches the start of an auth-param list: name=value.
+var reAuthParam = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]*\s*=\s*("|[^\s=])`)
+
+// hasAuthParams reports a credential written as auth-params (Digest,
+// AWS4-HMAC-SHA256, Signature), where quoted values are the syntax.
+func hasAuthParams(cred string) bool { return reAuthParam.MatchString(cred) }
 
 // reMarker finds sanitize's markers inside a credential.
 var reMarker = regexp.MustCompile(`<redacted:[^<>]*>`)
