@@ -39,16 +39,16 @@ func IsRedactionMarker(v string) bool {
 	}
 	// A value that masks its middle (sk_test_****9xQz, ****, xxxxxx) keeps
 	// at most a few characters of the original.
-	if run := longestMaskRun(v); run > 0 {
+	if run := firstMaskRun(v); run > 0 {
 		return len(v)-run <= 16
 	}
 	return false
 }
 
-// longestMaskRun is the length in bytes of the longest run of mask
-// characters: 3+ '*', 3+ '•', 6+ 'x' or 'X', 4+ '#'; 0 when there is none.
-func longestMaskRun(v string) int {
-	best := 0
+// firstMaskRun is the length in bytes of the first run of mask characters:
+// 3+ '*', 3+ '•', 6+ 'x' or 'X', 4+ '#'; 0 when there is none. The first,
+// not the longest, as the regular expression it replaced matched.
+func firstMaskRun(v string) int {
 	for i := 0; i < len(v); {
 		c := v[i]
 		need, width := 0, 1
@@ -70,12 +70,12 @@ func longestMaskRun(v string) int {
 			j += width
 			n++
 		}
-		if n >= need && j-i > best {
-			best = j - i
+		if n >= need {
+			return j - i
 		}
 		i = j
 	}
-	return best
+	return 0
 }
 
 var redactedWords = []string{"redacted", "sanitized", "filtered", "masked", "hidden", "scrubbed", "removed", "obfuscated"}

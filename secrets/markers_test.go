@@ -8,7 +8,7 @@ import (
 	"testing"
 )
 
-// reMasked is the regexp the mask-run scanner (longestMaskRun) replaced.
+// reMasked is the regexp the mask-run scanner (firstMaskRun) replaced.
 var reMasked = regexp.MustCompile(`(\*{3,}|•{3,}|x{6,}|X{6,}|#{4,})`)
 
 // The fast paths in IsRedactionMarker and IsPlaceholder must not change
