@@ -130,24 +130,7 @@ type curlResp struct {
 	status  int
 	reason  string
 	proto   string
-	line    string // the status line as printed, for spotting the -i echo
 	headers []curlHeader
-}
-
-func (p *curlResp) hasLine(s string) bool {
-	if s == p.line {
-		return true
-	}
-	name, val, ok := curlSplitHeader(s)
-	if !ok {
-		return false
-	}
-	for _, h := range p.headers {
-		if h.name == name && h.value == val {
-			return true
-		}
-	}
-	return false
 }
 
 // curlExchange is an exchange being read.

@@ -327,7 +327,7 @@ func (r *curlReader) orphan() *curlExchange {
 func (r *curlReader) openResponse(c *curlExchange, m []string, line string) {
 	code, _ := strconv.Atoi(m[2])
 	reason := curlPlainReason(m[3])
-	c.resp = &curlResp{status: code, reason: reason, proto: m[1], line: line}
+	c.resp = &curlResp{status: code, reason: reason, proto: m[1]}
 	c.final = code >= 200
 	c.body.Reset()
 	c.bodyOver, c.bodyTrace = false, false

@@ -266,8 +266,8 @@ type URL struct {
 	// User is the userinfo name (not secret); Password its password.
 	User     string
 	Password secrets.Secret
-	// Opaque holds a URL that did not parse (a relative one, garbage): its
-	// display form only.
+	// Invalid marks a URL that did not parse: nothing of it is kept, and
+	// Path holds the display text "(unparsable URL)".
 	Invalid bool
 }
 
@@ -275,8 +275,8 @@ type URL struct {
 func ParseURL(raw string) URL {
 	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil {
-		// Keep only what is certainly not secret: the scheme and host
-		// up to the first path character.
+		// Nothing of it is kept: the text that failed to parse may hold
+		// a credential anywhere.
 		return URL{Invalid: true, Path: "(unparsable URL)"}
 	}
 	out := URL{Scheme: strings.ToLower(u.Scheme), Host: u.Host, Path: u.Path}

@@ -134,13 +134,6 @@ func firstN(b []byte, n int) []byte {
 	return b
 }
 
-func firstLine(b []byte) []byte {
-	if i := bytes.IndexByte(b, '\n'); i >= 0 {
-		return b[:i]
-	}
-	return b
-}
-
 // countingReader counts the bytes read from the file itself.
 type countingReader struct {
 	r io.Reader
