@@ -33,16 +33,11 @@ func curlSplitHeader(s string) (name, value string, ok bool) {
 	}
 	name = s[:i]
 	for j := 0; j < len(name); j++ {
-		if !curlTokenChar(name[j]) {
+		if !isTokenChar(name[j]) {
 			return "", "", false
 		}
 	}
 	return name, strings.TrimLeft(s[i+1:], " \t"), true
-}
-
-// curlTokenChar is RFC 9110's tchar.
-func curlTokenChar(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0
 }
 
 // info reads hints from a "*" line. Only the facts named here are taken:

@@ -122,8 +122,7 @@ func validMethod(m string) bool {
 		return false
 	}
 	for i := 0; i < len(m); i++ {
-		c := m[i]
-		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0) {
+		if !isTokenChar(m[i]) {
 			return false
 		}
 	}
