@@ -702,9 +702,6 @@ func curlShellSplit(s string) []string {
 		case ch == '"':
 			inWord = true
 			i = curlDoubleQuote(s, i+1, &cur)
-		case (ch == '|' || ch == ';' || ch == '&') && !inWord:
-			flush()
-			return words
 		case ch == '|' || ch == ';' || ch == '&':
 			flush()
 			return words

@@ -15,7 +15,6 @@ import (
 var (
 	reRequestLine = regexp.MustCompile(`^([A-Za-z][A-Za-z0-9!#$%&'*+.^_` + "`" + `|~-]{0,31}) +(\S+) +(HTTP/\d(?:\.\d)?)$`)
 	reStatusLine  = regexp.MustCompile(`^(HTTP/\d(?:\.\d)?) +(\d{3})(?: +(.*))?$`)
-	reStatusCode  = regexp.MustCompile(`^\d{3}$`)
 	reReturnedErr = regexp.MustCompile(`returned error: (\d{3})`)
 	rePseudo      = regexp.MustCompile(`^(?:\[HTTP/[23]\] \[\d+\] |h2h3 |h2 |h3 )\[(:?[A-Za-z0-9_-]+): (.*)\]$`)
 	reOpened      = regexp.MustCompile(`^\[HTTP/[23]\] \[\d+\] OPENED stream for (\S+)`)
@@ -178,10 +177,7 @@ func (r *curlReader) sent(text string, trail int) {
 
 // startRequest opens an exchange (or a CONNECT block) at a request line.
 func (r *curlReader) startRequest(method, target, proto string) {
-	if r.phase == phBare {
-		r.endBare()
-	}
-	r.flush()
+	r.flushOpen()
 	c := &curlExchange{line: r.line, off: r.off, method: method, target: target, proto: proto,
 		sentLines: true, hints: r.conn, tunnel: r.tunnel, serverAuth: r.serverAuth}
 	r.serverAuth = ""
@@ -198,10 +194,7 @@ func (r *curlReader) startRequest(method, target, proto string) {
 // skipRequest drops a garbled request block. It still was a request of the
 // command, so the next one is matched with the next URL.
 func (r *curlReader) skipRequest() {
-	if r.phase == phBare {
-		r.endBare()
-	}
-	r.flush()
+	r.flushOpen()
 	dummy := &curlExchange{}
 	r.place(dummy)
 	r.last = dummy
@@ -312,10 +305,7 @@ func (r *curlReader) recv(text string) {
 // orphan makes the exchange a response without a visible request belongs
 // to: the next transfer or redirect hop of the command line.
 func (r *curlReader) orphan() *curlExchange {
-	if r.phase == phBare {
-		r.endBare()
-	}
-	r.flush()
+	r.flushOpen()
 	return r.newReconstructed()
 }
 
@@ -459,11 +449,7 @@ func (r *curlReader) curlError(text string) {
 		if !r.errorIsNextTransfer(code, m[2]) {
 			return
 		}
-		if r.phase == phBare {
-			r.endBare()
-		}
-		r.flush()
-		if c = r.newReconstructed(); c == nil {
+		if c = r.orphan(); c == nil {
 			return
 		}
 	}
@@ -472,13 +458,10 @@ func (r *curlReader) curlError(text string) {
 		c.resp = &curlResp{status: status}
 		c.final, c.statusOnly = true, true
 	}
-	switch r.phase {
-	case phBody, phEcho, phResp:
-		r.phase = phIdle
-	case phBare:
-		r.endBare()
+	if r.phase == phResp {
 		r.phase = phIdle
 	}
+	r.closeBody()
 }
 
 // reErrHost finds the host a connection error names.
@@ -549,7 +532,7 @@ func (r *curlReader) plain(text string) {
 
 // writeOut takes the code -w '%{http_code}' prints.
 func (r *curlReader) writeOut(t string) bool {
-	if r.cmd == nil || !r.cmd.writeOutStatus() || !reStatusCode.MatchString(t) {
+	if r.cmd == nil || !r.cmd.writeOutStatus() || len(t) != 3 || !allDigits(t) {
 		return false
 	}
 	c := r.cur
@@ -557,11 +540,7 @@ func (r *curlReader) writeOut(t string) bool {
 		c.wroteOut = true // the code of the transfer the transcript shows
 		return true
 	}
-	if r.phase == phBare {
-		r.endBare()
-	}
-	r.flush()
-	if c = r.newReconstructed(); c == nil {
+	if c = r.orphan(); c == nil {
 		return true
 	}
 	c.wroteOut = true
@@ -695,12 +674,7 @@ func (r *curlReader) finishTrace() {
 		for _, l := range lines {
 			// One CR belongs to the line's CRLF; more are part of the
 			// value (a token read from a CRLF file).
-			l = strings.TrimSuffix(l, "\r")
-			trail := 0
-			for trail < len(l) && l[len(l)-1-trail] == '\r' {
-				trail++
-			}
-			l = l[:len(l)-trail]
+			l, trail := cutTrailingCRs(strings.TrimSuffix(l, "\r"))
 			if t.out {
 				r.sent(l, trail)
 				if r.cur != nil {

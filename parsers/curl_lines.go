@@ -59,6 +59,13 @@ func curlHasMarker(s string) bool {
 	return false
 }
 
+// cutTrailingCRs removes the CRs that end s and says how many there were: a
+// CR left in a header value (a token read from a CRLF file) is evidence.
+func cutTrailingCRs(s string) (string, int) {
+	t := strings.TrimRight(s, "\r")
+	return t, len(s) - len(t)
+}
+
 // curlStripMeter drops the progress meter from a line: everything up to the last
 // CR (earlier meter updates), then a meter prefix glued to trace text. ok is
 // false when nothing but meter remains.
