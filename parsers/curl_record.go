@@ -1,7 +1,6 @@
 package parsers
 
 import (
-	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
@@ -264,11 +263,7 @@ func (r *curlReader) response(c *curlExchange) *Response {
 		resp.Headers = append(resp.Headers, NewHeader(h.name, h.value))
 	}
 	resp.RedirectURL = curlHeaderValue(p.headers, "Location")
-	if d := curlHeaderValue(p.headers, "Date"); d != "" {
-		if t, err := http.ParseTime(d); err == nil {
-			resp.Date = t.UTC()
-		}
-	}
+	resp.Date = serverDate(resp.Headers)
 	text := strings.TrimRight(c.body.String(), "\r\n")
 	ct := curlHeaderValue(p.headers, "Content-Type")
 	if c.bodyASCII {

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"strconv"
 	"strings"
 	"time"
@@ -156,18 +155,26 @@ func (h *harReader) readTrailer() {
 			return
 		}
 		if k, _ := key.(string); k == "creator" && h.creator == "" {
-			var c harCreator
-			if h.dec.Decode(&c) != nil {
+			if h.readCreator() != nil {
 				return
 			}
-			h.creator = strings.TrimSpace(string(c.Name) + " " + string(c.Version))
-			h.schema = harSchema(string(c.Name))
 			continue
 		}
 		if h.skipValue() != nil {
 			return
 		}
 	}
+}
+
+// readCreator decodes log.creator, which names the producer.
+func (h *harReader) readCreator() error {
+	var c harCreator
+	if err := h.dec.Decode(&c); err != nil {
+		return err
+	}
+	h.creator = strings.TrimSpace(string(c.Name) + " " + string(c.Version))
+	h.schema = harSchema(string(c.Name))
+	return nil
 }
 
 // Creator is log.creator as "name version", once read.
@@ -213,12 +220,9 @@ func (h *harReader) seekEntriesInLog() error {
 		}
 		switch k, _ := key.(string); k {
 		case "creator":
-			var c harCreator
-			if err := h.dec.Decode(&c); err != nil {
+			if err := h.readCreator(); err != nil {
 				return h.fatal(fmt.Errorf("log.creator: %v", err), -1)
 			}
-			h.creator = strings.TrimSpace(string(c.Name) + " " + string(c.Version))
-			h.schema = harSchema(string(c.Name))
 		case "entries":
 			tok, err := h.dec.Token()
 			if err != nil {
@@ -385,11 +389,7 @@ func (h *harReader) response(r *harResponse) *Response {
 	if resp.RedirectURL == "" {
 		resp.RedirectURL = resp.Headers.Value("Location")
 	}
-	if d := resp.Headers.Value("Date"); d != "" {
-		if t, err := http.ParseTime(d); err == nil {
-			resp.Date = t.UTC()
-		}
-	}
+	resp.Date = serverDate(resp.Headers)
 	resp.Body = h.content(&r.Content)
 	return resp
 }

@@ -2,6 +2,7 @@ package parsers
 
 import (
 	"net"
+	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
@@ -123,6 +124,20 @@ func (e *Exchange) RequestTime() time.Time {
 		return e.Response.Date
 	}
 	return e.Start
+}
+
+// serverDate is a response's Date header, parsed; zero when absent or
+// unparsable.
+func serverDate(hs Headers) time.Time {
+	d := hs.Value("Date")
+	if d == "" {
+		return time.Time{}
+	}
+	t, err := http.ParseTime(strings.TrimSpace(d))
+	if err != nil {
+		return time.Time{}
+	}
+	return t.UTC()
 }
 
 // Request is the request half of an exchange.
