@@ -98,37 +98,30 @@ type cand struct {
 	t    target
 }
 
-// fieldCands lists candidate paths of one field, best first.
-func fieldCands(f logField, paths ...string) []cand {
+// candsOf lists the candidate paths that feed t, best first.
+func candsOf(t target, paths ...string) []cand {
 	out := make([]cand, len(paths))
 	for i, p := range paths {
-		out[i] = cand{p, target{kind: tkField, field: f, prio: i}}
+		t.prio = i
+		out[i] = cand{p, t}
 	}
 	return out
+}
+
+func fieldCands(f logField, paths ...string) []cand {
+	return candsOf(target{kind: tkField, field: f}, paths...)
 }
 
 func reqHeader(name string, paths ...string) []cand {
-	out := make([]cand, len(paths))
-	for i, p := range paths {
-		out[i] = cand{p, target{kind: tkReqHeader, name: name, prio: i}}
-	}
-	return out
+	return candsOf(target{kind: tkReqHeader, name: name}, paths...)
 }
 
 func respHeader(name string, paths ...string) []cand {
-	out := make([]cand, len(paths))
-	for i, p := range paths {
-		out[i] = cand{p, target{kind: tkRespHeader, name: name, prio: i}}
-	}
-	return out
+	return candsOf(target{kind: tkRespHeader, name: name}, paths...)
 }
 
 func containers(kind targetKind, paths ...string) []cand {
-	out := make([]cand, len(paths))
-	for i, p := range paths {
-		out[i] = cand{p, target{kind: kind, prio: i}}
-	}
-	return out
+	return candsOf(target{kind: kind}, paths...)
 }
 
 func joinCands(lists ...[]cand) []cand {
