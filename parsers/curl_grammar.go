@@ -311,7 +311,7 @@ func (r *curlReader) orphan() *curlExchange {
 
 func (r *curlReader) openResponse(c *curlExchange, m []string, line string) {
 	code, _ := strconv.Atoi(m[2])
-	reason := curlPlainReason(m[3])
+	reason := plainReason(m[3])
 	c.resp = &curlResp{status: code, reason: reason, proto: m[1]}
 	c.final = code >= 200
 	c.body.Reset()
@@ -319,10 +319,10 @@ func (r *curlReader) openResponse(c *curlExchange, m []string, line string) {
 	r.remember(line)
 }
 
-// curlPlainReason keeps a reason phrase that reads like words ("Unauthorized",
-// "Connection established"): a garbled line could put a token there, and
-// StatusText is shown as is.
-func curlPlainReason(s string) string {
+// plainReason keeps a reason phrase that reads like words ("Unauthorized",
+// "Connection established"): a garbled line or export could put a token
+// there, and StatusText is shown as is.
+func plainReason(s string) string {
 	if len(s) > 100 {
 		return ""
 	}

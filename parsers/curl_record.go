@@ -262,7 +262,7 @@ func (r *curlReader) response(c *curlExchange) *Response {
 	for _, h := range p.headers {
 		resp.Headers = append(resp.Headers, NewHeader(h.name, h.value))
 	}
-	resp.RedirectURL = curlHeaderValue(p.headers, "Location")
+	resp.RedirectURL = resp.Headers.location()
 	resp.Date = serverDate(resp.Headers)
 	text := strings.TrimRight(c.body.String(), "\r\n")
 	ct := curlHeaderValue(p.headers, "Content-Type")

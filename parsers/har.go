@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/authtriage/authtriage/secrets"
 )
 
 // harReader streams log.entries of a HAR file one entry at a time.
@@ -317,10 +319,14 @@ func (h *harReader) record(e *harEntry, idx int, start int64, line int) *Record 
 	if r := e.Response; r != nil && (r.Status > 0 || len(r.Headers) > 0) {
 		ex.Response = h.response(r)
 	}
+	// _error is free text (a browser's net::ERR_…, a tool's message that
+	// may quote the URL): words in a credential's format are redacted.
 	if e.Response != nil && e.Response.Error != "" {
-		ex.SetExtra("_error", string(e.Response.Error))
+		ex.SetExtra("_error", secrets.ScrubText(string(e.Response.Error)))
 	}
-	ex.SetExtra("_error", string(e.Error))
+	if e.Error != "" {
+		ex.SetExtra("_error", secrets.ScrubText(string(e.Error)))
+	}
 	ex.SetExtra("_resourceType", string(e.ResourceType))
 	ex.SetExtra("creator", h.creator)
 	return &Record{
@@ -381,13 +387,13 @@ func harHeaders(nvs []harNV) Headers {
 func (h *harReader) response(r *harResponse) *Response {
 	resp := &Response{
 		Status:      int(r.Status),
-		StatusText:  string(r.StatusText),
+		StatusText:  plainReason(string(r.StatusText)),
 		Proto:       string(r.HTTPVersion),
 		Headers:     harHeaders(r.Headers),
-		RedirectURL: string(r.RedirectURL),
+		RedirectURL: redirectTarget(string(r.RedirectURL)),
 	}
 	if resp.RedirectURL == "" {
-		resp.RedirectURL = resp.Headers.Value("Location")
+		resp.RedirectURL = resp.Headers.location()
 	}
 	resp.Date = serverDate(resp.Headers)
 	resp.Body = h.content(&r.Content)

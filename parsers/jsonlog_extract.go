@@ -325,13 +325,7 @@ func (x *extractor) exchange(o *Options, strict bool, tc *timeCache) *Exchange {
 	respHeaders := x.headers(x.resp)
 	if status > 0 || len(respHeaders) > 0 {
 		resp := &Response{Status: status, Headers: respHeaders, Date: serverDate(respHeaders)}
-		if loc, ok := respHeaders.Get("Location"); ok {
-			resp.RedirectURL = loc.Value
-			if loc.Sensitive() {
-				// Keep where it points, never the credential in it.
-				resp.RedirectURL = logURL(loc.Secret.Reveal(), "", "", nil).String()
-			}
-		}
+		resp.RedirectURL = respHeaders.location()
 		if x.found[lfRespBody] {
 			resp.Body = logBody(x.str(lfRespBody), respHeaders.Value("Content-Type"), o)
 		} else {

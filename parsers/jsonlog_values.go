@@ -281,28 +281,6 @@ func allDigits(s string) bool {
 // writes "" for an unset variable, Apache and nginx's default escaping "-".
 func absentValue(v string) bool { return v == "" || v == "-" }
 
-// logHeader builds a header from a logged value, adding to what NewHeader
-// does the two cases logs bring up:
-//   - a Cookie whose value is a redaction marker or placeholder (REDACTED,
-//     ***, <cookie>) is held as such, not as a cookie;
-//   - a Referer or Location carrying credential query parameters (an OAuth
-//     callback URL with access_token=) is held as a Secret, so reports
-//     never show it.
-func logHeader(name, value string) Header {
-	switch {
-	case secrets.IsCookieHeader(name) && (secrets.IsRedactionMarker(value) || secrets.IsPlaceholder(value)):
-		return Header{Name: name, Secret: secrets.New(value)}
-	case (strings.EqualFold(name, "Referer") || strings.EqualFold(name, "Location")) && strings.IndexByte(value, '?') >= 0:
-		_, q, _ := strings.Cut(value, "?")
-		for _, p := range ParseQuery(q, "query") {
-			if p.Sensitive() {
-				return Header{Name: name, Secret: secrets.New(value)}
-			}
-		}
-	}
-	return NewHeader(name, value)
-}
-
 // valueCache builds headers and query parameters for one reader. Building
 // them is costly for what they are: a name is classified (secrets
 // lower-cases it and tests compound names), and a credential value is
@@ -323,7 +301,7 @@ type headerKind uint8
 const (
 	hkPlain      headerKind = iota + 1 // no credential: Header{Name, Value}
 	hkCredential                       // Authorization, Cookie, X-Api-Key…: cached by value
-	hkURL                              // Referer, Location: may carry a credential query
+	hkURL                              // Referer, Location: may carry a credential, not cached
 )
 
 type headerKey struct{ name, value string }
@@ -362,7 +340,7 @@ func (c *valueCache) kind(name string) headerKind {
 	switch {
 	case secrets.IsCredentialHeader(name):
 		k = hkCredential
-	case strings.EqualFold(name, "Referer") || strings.EqualFold(name, "Location"):
+	case isURLHeader(name):
 		k = hkURL
 	}
 	if c.kinds == nil || len(c.kinds) >= maxValueCache {
@@ -377,14 +355,14 @@ func (c *valueCache) header(name, value string) Header {
 	case hkPlain:
 		return Header{Name: name, Value: value}
 	case hkURL:
-		return logHeader(name, value)
+		return NewHeader(name, value)
 	}
 	key := headerKey{name, value}
 	if h, ok := c.values[key]; ok {
 		return h
 	}
 	key = headerKey{strings.Clone(name), strings.Clone(value)}
-	h := logHeader(key.name, key.value)
+	h := NewHeader(key.name, key.value)
 	if c.values == nil || len(c.values) >= maxValueCache {
 		c.values = make(map[headerKey]Header)
 	}

@@ -113,8 +113,8 @@ func Route(path string) string {
 // "{secret}" and leaves the rest, so a displayed URL never carries a key
 // that was put in the path.
 func RedactPath(path string) string {
-	if !strings.ContainsAny(path, "_-.") || len(path) < 20 {
-		return path
+	if len(path) < 16 {
+		return path // no segment is long enough
 	}
 	segs := strings.Split(path, "/")
 	changed := false
