@@ -58,7 +58,7 @@ func (c *curlText) feed(line, end string, num int, emit func(string) error) erro
 		return nil
 	}
 	f := "line " + strconv.Itoa(num)
-	return emit(c.r.textLine(c.r.urlsInText(c.structured(line), f), f) + end)
+	return emit(c.r.textLine(line, c.r.urlsInText(c.structured(line), f), f) + end)
 }
 
 // structured applies what the transcript's structure says about a line.
@@ -474,7 +474,7 @@ func (c *curlText) structuredHeader(l string, first bool) string {
 		name := l[m[2]:m[3]]
 		return l[:m[4]] + c.r.header(name, l[m[4]:m[5]], name)
 	}
-	return c.r.textLine(l, "trace")
+	return c.r.textLine(l, l, "trace")
 }
 
 // flushRaw emits a record whose lines cannot be rebuilt: each line through
@@ -486,7 +486,7 @@ func (c *curlText) flushRaw(emit func(string) error) error {
 		return err
 	}
 	for i, l := range b.lines {
-		if err := emit(c.r.textLine(l, "trace") + b.ends[i]); err != nil {
+		if err := emit(c.r.textLine(l, l, "trace") + b.ends[i]); err != nil {
 			return err
 		}
 	}
@@ -504,7 +504,7 @@ func (c *curlText) emitRaw(b *traceBlock, emit func(string) error) error {
 		if m := reDumpLine.FindStringIndex(l); m != nil && len(l) > hexColumn && isHexDumpLine(l[m[1]:]) {
 			l = dotColumn(l)
 		} else if b.kind != "SSL data" {
-			l = c.r.textLine(l, "trace")
+			l = c.r.textLine(l, l, "trace")
 		}
 		if err := emit(l + b.ends[i]); err != nil {
 			return err

@@ -13,9 +13,22 @@ import (
 // key=value pairs of logfmt and of nginx/Apache log_format extensions, and
 // every URL and quoted request line in the text.
 
-// logLine sanitizes one line of an access or application log.
+// logText sanitizes one line of a log or of any text: its structure
+// (logLine), then the detectors.
+func (r *replacer) logText(line, field string) string {
+	out := r.logLine(line, field)
+	if isJSONLine(line) {
+		// Values were already compared with the known ones; keys were
+		// not. Replacing a value keeps its key, the context a detector
+		// needs, so redetect is not needed.
+		return r.detectLoop(out, field)
+	}
+	return r.textLine(line, out, field)
+}
+
+// logLine applies what a log line's structure says about its values.
 func (r *replacer) logLine(line, field string) string {
-	if t := strings.TrimSpace(line); strings.HasPrefix(t, "{") && strings.HasSuffix(t, "}") {
+	if isJSONLine(line) {
 		if root, err := parseJSON([]byte(line)); err == nil {
 			root.walkStrings("", func(key string, n *jnode) {
 				n.set(r.applyKnown(r.logValue(key, n.str(), field), field))

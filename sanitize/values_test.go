@@ -223,7 +223,7 @@ func TestCurlCommand(t *testing.T) {
 	}
 	for _, tt := range tests {
 		c := &curlText{r: &replacer{}, max: 1 << 20}
-		if got := norm(c.r.textLine(c.structured(tt.in), "l")); got != tt.want {
+		if got := norm(c.r.textLine(tt.in, c.structured(tt.in), "l")); got != tt.want {
 			t.Errorf("%s\n got %s\nwant %s", tt.in, got, tt.want)
 		}
 	}
@@ -250,7 +250,7 @@ func TestCurlLines(t *testing.T) {
 	}
 	for _, tt := range tests {
 		c := &curlText{r: &replacer{}, max: 1 << 20}
-		if got := norm(c.r.textLine(c.structured(tt.in), "l")); got != tt.want {
+		if got := norm(c.r.textLine(tt.in, c.structured(tt.in), "l")); got != tt.want {
 			t.Errorf("%s\n got %s\nwant %s", tt.in, got, tt.want)
 		}
 	}
@@ -270,13 +270,7 @@ func TestLogLines(t *testing.T) {
 	}
 	for _, tt := range tests {
 		r := &replacer{}
-		out := r.logLine(tt.in, "l")
-		if isJSONLine(tt.in) {
-			out = r.detectLoop(out, "l")
-		} else {
-			out = r.textLine(out, "l")
-		}
-		if got := norm(out); got != tt.want {
+		if got := norm(r.logText(tt.in, "l")); got != tt.want {
 			t.Errorf("%s\n got %s\nwant %s", tt.in, got, tt.want)
 		}
 	}
