@@ -73,7 +73,7 @@ func TestHARQuirks(t *testing.T) {
 				}
 			}},
 		{"base64 body with bad padding keeps decoding; invalid base64 keeps the raw text",
-			`{"request":{"method":"GET","url":"https://a.example/"},"response":{"status":401,"headers":[],"content":{"mimeType":"application/json","encoding":"base64","text":"eyJlcnJvciI6ImludmFsaWRfdG9rZW4ifQ"}}}`,
+			`{"request":{"method":"GET","url":"https://a.example/"},"response":{"status":401,"headers":[],"content":{"mimeType":"application/json","encoding":"base64","text":"eyJlcnJvciI6ImludmFsaWRfdG9rZW4ifQ="}}}`,
 			func(t *testing.T, ex *Exchange) {
 				if ex.Response.Body.Text != `{"error":"invalid_token"}` {
 					t.Fatalf("body %q", ex.Response.Body.Text)

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/authtriage/authtriage/parsers"
 	"github.com/authtriage/authtriage/secrets"
 )
 
@@ -117,12 +118,16 @@ func TestBody(t *testing.T) {
 
 func TestEncodedBody(t *testing.T) {
 	plain := `{"access_token":"9f8e7d6c5b4a39281706f5e4","token_type":"Bearer"}`
-	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawURLEncoding} {
+	for _, in := range []string{
+		base64.StdEncoding.EncodeToString([]byte(plain)),
+		base64.RawURLEncoding.EncodeToString([]byte(plain)),
+		base64.StdEncoding.EncodeToString([]byte(plain)) + "=", // bad padding: the HAR reader decodes it
+	} {
 		r := &replacer{}
-		out := r.encodedBody("application/json", enc.EncodeToString([]byte(plain)), "base64", "b")
-		// re-encoded in the first alphabet that read it (the readers
-		// accept any)
-		dec, _, ok := decodeBase64(out)
+		out := r.encodedBody("application/json", in, "base64", "b")
+		// re-encoded in the first alphabet that read it, which the
+		// readers decode
+		dec, ok := parsers.DecodeBase64(out)
 		if !ok {
 			t.Fatalf("not base64 any more: %q", out)
 		}
