@@ -212,6 +212,12 @@ func parseCurlCommand(line string, o Options) (*CurlCommand, error) {
 // neighbour is not mistaken for a URL.
 const curlShortWithArg = "AbcCdDeEFHhKmoPQrtTuUwxXyYz"
 
+// CurlShortOptionTakesArg reports a short option of curl that takes an
+// argument (-u, -H, -d, …), so a glued value (-uuser:pass, -H"X: y") is
+// told from a group of switches (-sSL). sanitize reads command lines with
+// it as this reader does.
+func CurlShortOptionTakesArg(c byte) bool { return strings.IndexByte(curlShortWithArg, c) >= 0 }
+
 var curlLongWithArg = map[string]bool{}
 
 func init() {
@@ -273,7 +279,7 @@ func (c *CurlCommand) parseArgs(args []string) {
 			// A group of short options: -sSL, -XPOST, -H'X: y'.
 			for j := 1; j < len(a); j++ {
 				ch := a[j]
-				if strings.IndexByte(curlShortWithArg, ch) >= 0 {
+				if CurlShortOptionTakesArg(ch) {
 					val, ok := a[j+1:], true
 					if val == "" {
 						val, ok = next()

@@ -200,7 +200,7 @@ func (t *curlTraceRecord) add(offs, payload string) {
 		}
 	}
 	if t.hex == 1 {
-		b, ok := curlDecodeHexDump(payload)
+		b, ok := DecodeCurlHexDump(payload)
 		if !ok {
 			t.bad = true
 			return
@@ -245,11 +245,14 @@ func curlIsHexDump(p string) bool {
 	if len(p) < 49 {
 		return false
 	}
-	_, ok := curlDecodeHexDump(p)
+	_, ok := DecodeCurlHexDump(p)
 	return ok
 }
 
-func curlDecodeHexDump(p string) ([]byte, bool) {
+// DecodeCurlHexDump returns the bytes of the payload of a --trace dump line
+// (after "0000: "): up to 16 "hh " columns padded to 48 characters, then
+// the ASCII column. sanitize rebuilds trace records with it.
+func DecodeCurlHexDump(p string) ([]byte, bool) {
 	if len(p) < 48 {
 		return nil, false
 	}

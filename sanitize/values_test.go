@@ -292,7 +292,7 @@ func TestDumpLines(t *testing.T) {
 		t.Errorf("hex dump: %q", hex[0])
 	}
 	for _, l := range hex {
-		if d, ok := decodeHexDump(l[6:]); !ok || len(d) == 0 {
+		if d, ok := parsers.DecodeCurlHexDump(l[6:]); !ok || len(d) == 0 || !isHexDumpLine(l[6:]) {
 			t.Errorf("hex line does not decode: %q", l)
 		}
 	}
