@@ -24,6 +24,9 @@ type harReader struct {
 	state   harState
 	entry   int
 	err     error // sticky fatal error
+	// vc builds headers: a browser sends the same token and cookie on
+	// every request, which is parsed, classified and fingerprinted once.
+	vc valueCache
 }
 
 type harState uint8
@@ -299,7 +302,7 @@ func (h *harReader) record(e *harEntry, idx int, start int64, line int) *Record 
 		},
 	}
 	ex.Start = ParseTimestamp(string(e.StartedDateTime))
-	ex.Request.Headers = harHeaders(e.Request.Headers)
+	ex.Request.Headers = h.headers(e.Request.Headers)
 	if len(ex.Request.URL.Query) == 0 && len(e.Request.QueryString) > 0 {
 		for _, q := range e.Request.QueryString {
 			ex.Request.URL.Query = append(ex.Request.URL.Query, NewParam(string(q.Name), string(q.Value), "query"))
@@ -373,13 +376,15 @@ func missingHeaderBytes(r *harRequest) int {
 	return 0
 }
 
-func harHeaders(nvs []harNV) Headers {
+// headers keeps every header as listed, duplicates and empty values
+// included.
+func (h *harReader) headers(nvs []harNV) Headers {
 	if len(nvs) == 0 {
 		return nil
 	}
 	hs := make(Headers, 0, len(nvs))
 	for _, nv := range nvs {
-		hs = append(hs, NewHeader(string(nv.Name), string(nv.Value)))
+		hs = append(hs, h.vc.header(string(nv.Name), string(nv.Value)))
 	}
 	return hs
 }
@@ -389,7 +394,7 @@ func (h *harReader) response(r *harResponse) *Response {
 		Status:      int(r.Status),
 		StatusText:  plainReason(string(r.StatusText)),
 		Proto:       string(r.HTTPVersion),
-		Headers:     harHeaders(r.Headers),
+		Headers:     h.headers(r.Headers),
 		RedirectURL: redirectTarget(string(r.RedirectURL)),
 	}
 	if resp.RedirectURL == "" {
