@@ -298,7 +298,7 @@ func (r *curlReader) physical(s string, num int, off int64) {
 	if !ok {
 		return
 	}
-	if t := strings.TrimSpace(s); reFence.MatchString(t) {
+	if t := strings.TrimSpace(s); (strings.HasPrefix(t, "```") || strings.HasPrefix(t, "~~~")) && reFence.MatchString(t) {
 		r.finishTrace()
 		r.closeBody()
 		return

@@ -48,8 +48,11 @@ func (r *curlReader) info(text string) {
 		r.conn = curlConnHints{}
 		r.tunnel = nil
 		r.markNewTransfer()
-	case (strings.HasPrefix(t, "Connected to ") || strings.HasPrefix(t, "Established connection")) && reConnected.MatchString(t):
+	case strings.HasPrefix(t, "Connected to ") || strings.HasPrefix(t, "Established connection"):
 		m := reConnected.FindStringSubmatch(t)
+		if m == nil {
+			break
+		}
 		if m[3] != "" {
 			r.conn.port = m[3]
 		} else if i := strings.LastIndex(m[2], "port "); i >= 0 {
@@ -74,11 +77,13 @@ func (r *curlReader) info(text string) {
 		strings.HasPrefix(t, "processing: "), strings.HasPrefix(t, "Resolving"), strings.HasPrefix(t, "Uses proxy env"),
 		strings.HasPrefix(t, "Failed to connect"), strings.HasPrefix(t, "connect to "), strings.HasPrefix(t, "Host ") && strings.Contains(t, "was resolved"):
 		r.markNewTransfer()
-	case strings.Contains(t, " auth using ") && reAuthUsing.MatchString(t):
+	case strings.Contains(t, " auth using "):
 		m := reAuthUsing.FindStringSubmatch(t)
-		if m[1] == "Server" {
+		switch {
+		case m == nil:
+		case m[1] == "Server":
 			r.serverAuth = m[2]
-		} else {
+		default:
 			r.proxyAuth = m[2]
 		}
 	}
@@ -86,21 +91,34 @@ func (r *curlReader) info(text string) {
 		r.wording(t)
 		return
 	}
-	if m := reOpened.FindStringSubmatch(t); m != nil {
-		r.conn.opened = m[1]
-		r.conn.tls = r.conn.tls || strings.HasPrefix(m[1], "https:")
-	}
-	if m := rePseudo.FindStringSubmatch(t); m != nil {
-		switch m[1] {
-		case ":scheme":
-			r.conn.scheme = strings.ToLower(m[2])
-		case ":authority":
-			r.conn.authority = m[2]
-		case "user-agent":
-			r.version(m[2])
+	// Cheap tests first: most of these lines are neither.
+	if strings.Contains(t, "] OPENED stream for ") {
+		if m := reOpened.FindStringSubmatch(t); m != nil {
+			r.conn.opened = m[1]
+			r.conn.tls = r.conn.tls || strings.HasPrefix(m[1], "https:")
 		}
 	}
+	if strings.HasSuffix(t, "]") {
+		r.pseudoHeader(t)
+	}
 	r.wording(t)
+}
+
+// pseudoHeader takes :scheme, :authority and the curl version from an
+// HTTP/2 or HTTP/3 "[name: value]" line.
+func (r *curlReader) pseudoHeader(t string) {
+	m := rePseudo.FindStringSubmatch(t)
+	if m == nil {
+		return
+	}
+	switch m[1] {
+	case ":scheme":
+		r.conn.scheme = strings.ToLower(m[2])
+	case ":authority":
+		r.conn.authority = m[2]
+	case "user-agent":
+		r.version(m[2])
+	}
 }
 
 // transferDone ends a body already read when curl reports the connection
