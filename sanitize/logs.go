@@ -153,10 +153,20 @@ func (r *replacer) urlsInText(s, field string) string {
 		s = reURL.ReplaceAllStringFunc(s, func(u string) string { return r.url(u, field+" url") })
 	}
 	if strings.Contains(s, " HTTP/") && strings.Contains(s, `"`) {
-		s = reReqLine.ReplaceAllStringFunc(s, func(m string) string {
-			sm := reReqLine.FindStringSubmatchIndex(m)
-			return m[:sm[2]] + r.url(m[sm[2]:sm[3]], field+" request") + m[sm[3]:]
-		})
+		var b strings.Builder
+		last := 0
+		for _, m := range reReqLine.FindAllStringSubmatchIndex(s, -1) {
+			target := s[m[2]:m[3]]
+			if out := r.url(target, field+" request"); out != target {
+				b.WriteString(s[last:m[2]])
+				b.WriteString(out)
+				last = m[3]
+			}
+		}
+		if last > 0 {
+			b.WriteString(s[last:])
+			s = b.String()
+		}
 	}
 	return s
 }
