@@ -2,6 +2,7 @@ package parsers
 
 import (
 	"net/textproto"
+	"slices"
 	"strings"
 
 	"github.com/tidwall/gjson"
@@ -545,14 +546,6 @@ func parseUserFields(m map[string]string) ([]userField, error) {
 		out = append(out, userField{path: path, t: t})
 	}
 	// Map order is random; keep a fixed order so header order is stable.
-	sortUserFields(out)
+	slices.SortFunc(out, func(a, b userField) int { return strings.Compare(a.path, b.path) })
 	return out, nil
-}
-
-func sortUserFields(fs []userField) {
-	for i := 1; i < len(fs); i++ {
-		for j := i; j > 0 && fs[j].path < fs[j-1].path; j-- {
-			fs[j], fs[j-1] = fs[j-1], fs[j]
-		}
-	}
 }
