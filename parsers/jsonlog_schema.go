@@ -490,56 +490,58 @@ type userField struct {
 	t    target
 }
 
+// userFieldTargets are the names --field NAME=PATH accepts (besides
+// header.<Name>), in the order LogFieldNames shows them.
+var userFieldTargets = []namedTarget{
+	{"method", target{kind: tkField, field: lfMethod}},
+	{"url", target{kind: tkField, field: lfURL}},
+	{"path", target{kind: tkField, field: lfPath}},
+	{"query", target{kind: tkField, field: lfQuery}},
+	{"host", target{kind: tkField, field: lfHost}},
+	{"scheme", target{kind: tkField, field: lfScheme}},
+	{"status", target{kind: tkField, field: lfStatus}},
+	{"time", target{kind: tkField, field: lfTime}},
+	{"authorization", target{kind: tkReqHeader, name: "Authorization"}},
+	{"cookie", target{kind: tkReqHeader, name: "Cookie"}},
+	{"api_key", target{kind: tkReqHeader, name: "X-Api-Key"}},
+	{"user_agent", target{kind: tkReqHeader, name: "User-Agent"}},
+	{"www_authenticate", target{kind: tkRespHeader, name: "WWW-Authenticate"}},
+	{"request_body", target{kind: tkField, field: lfReqBody}},
+	{"response_body", target{kind: tkField, field: lfRespBody}},
+}
+
+type namedTarget struct {
+	name string
+	t    target
+}
+
 // LogFieldNames lists the names --field NAME=PATH accepts, besides
 // header.<Name>.
 func LogFieldNames() []string {
-	return []string{"method", "url", "path", "query", "host", "scheme", "status", "time",
-		"authorization", "cookie", "api_key", "user_agent", "www_authenticate", "request_body", "response_body"}
+	out := make([]string, len(userFieldTargets))
+	for i, u := range userFieldTargets {
+		out[i] = u.name
+	}
+	return out
 }
 
-// parseUserFields checks Options.Fields.
+// parseUserFields checks Options.Fields. A user's mapping wins over every
+// schema candidate (priority -1).
 func parseUserFields(m map[string]string) ([]userField, error) {
 	var out []userField
 	for name, path := range m {
-		t := target{kind: tkField, prio: -1}
-		switch strings.ToLower(name) {
-		case "method":
-			t.field = lfMethod
-		case "url":
-			t.field = lfURL
-		case "path":
-			t.field = lfPath
-		case "query":
-			t.field = lfQuery
-		case "host":
-			t.field = lfHost
-		case "scheme":
-			t.field = lfScheme
-		case "status":
-			t.field = lfStatus
-		case "time":
-			t.field = lfTime
-		case "request_body":
-			t.field = lfReqBody
-		case "response_body":
-			t.field = lfRespBody
-		case "authorization":
-			t = target{kind: tkReqHeader, name: "Authorization", prio: -1}
-		case "cookie":
-			t = target{kind: tkReqHeader, name: "Cookie", prio: -1}
-		case "api_key":
-			t = target{kind: tkReqHeader, name: "X-Api-Key", prio: -1}
-		case "user_agent":
-			t = target{kind: tkReqHeader, name: "User-Agent", prio: -1}
-		case "www_authenticate":
-			t = target{kind: tkRespHeader, name: "WWW-Authenticate", prio: -1}
-		default:
+		i := slices.IndexFunc(userFieldTargets, func(u namedTarget) bool { return u.name == strings.ToLower(name) })
+		var t target
+		if i >= 0 {
+			t = userFieldTargets[i].t
+		} else {
 			h, ok := strings.CutPrefix(name, "header.")
 			if !ok || h == "" {
 				return nil, unsupported("--field %s: unknown name (known: %s, header.<Name>)", name, strings.Join(LogFieldNames(), ", "))
 			}
-			t = target{kind: tkReqHeader, name: textproto.CanonicalMIMEHeaderKey(h), prio: -1}
+			t = target{kind: tkReqHeader, name: textproto.CanonicalMIMEHeaderKey(h)}
 		}
+		t.prio = -1
 		if path == "" {
 			return nil, unsupported("--field %s: empty path", name)
 		}
