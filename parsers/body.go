@@ -105,22 +105,31 @@ func multipartFields(text, boundary string, o Options) []Param {
 }
 
 // DecodeBase64 decodes a body that claims to be base64, accepting standard
-// and URL alphabets with or without padding. ok is false when none decode.
+// and URL alphabets with or without padding, and bad padding. ok is false
+// when none decode.
 func DecodeBase64(s string) ([]byte, bool) {
+	b, _, ok := DecodeBase64Encoding(s)
+	return b, ok
+}
+
+// DecodeBase64Encoding is DecodeBase64, also returning the encoding that
+// read s, so a rewrite (sanitize) can encode its result the same way and
+// decodes exactly what the readers decode.
+func DecodeBase64Encoding(s string) ([]byte, *base64.Encoding, bool) {
 	s = strings.TrimSpace(s)
 	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
 		if b, err := enc.DecodeString(s); err == nil {
-			return b, true
+			return b, enc, true
 		}
 	}
 	// Bad padding: strip it and try the raw alphabets once more.
 	t := strings.TrimRight(s, "=")
 	for _, enc := range []*base64.Encoding{base64.RawStdEncoding, base64.RawURLEncoding} {
 		if b, err := enc.DecodeString(t); err == nil {
-			return b, true
+			return b, enc, true
 		}
 	}
-	return nil, false
+	return nil, nil, false
 }
 
 // IsTextual reports whether a MIME type is worth decoding as text: JSON, XML,

@@ -123,6 +123,8 @@ func (p *challengeParser) skip(set string) {
 	}
 }
 
+// isTokenChar is RFC 9110's tchar: what header names, methods and auth
+// schemes are made of.
 func isTokenChar(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0
 }

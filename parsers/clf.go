@@ -1,8 +1,6 @@
 package parsers
 
 import (
-	"bytes"
-	"errors"
 	"io"
 	"net/textproto"
 	"strconv"
@@ -27,9 +25,7 @@ import (
 // (nginx escapes a quote as \x22 and writes 0 for an empty body; Apache
 // writes \" and "-"), which is too late and too rare to name the producer.
 type clfReader struct {
-	name   string
-	opts   Options
-	sc     *LineScanner
+	lines  logLines
 	tc     timeCache
 	vc     valueCache
 	schema string
@@ -47,53 +43,24 @@ type clfReader struct {
 // reading goes on.
 func NewCLFReader(r io.Reader, name string, o Options) (Reader, error) {
 	o = o.withDefaults()
-	return &clfReader{name: name, opts: o, sc: NewLineScanner(r, name, o.MaxLine)}, nil
+	return &clfReader{lines: newLogLines(r, name, FormatCLF, o)}, nil
 }
 
 func (c *clfReader) Format() Format { return FormatCLF }
 func (c *clfReader) Schema() string { return c.schema }
 
-func (c *clfReader) perr(line int, off int64, msg string) *ParseError {
-	return &ParseError{File: c.name, Line: line, Entry: -1, Offset: off, Err: errors.New(msg)}
-}
+func (c *clfReader) Next() (*Record, error) { return c.lines.next(c) }
 
-func (c *clfReader) Next() (*Record, error) {
-	for {
-		line, num, off, err := c.sc.Next()
-		if err != nil {
-			return nil, err
-		}
-		if num == 1 {
-			line = bytes.TrimPrefix(line, []byte("\xef\xbb\xbf"))
-		}
-		body, problem, textOnly := lineProblem(line)
-		body = bytes.TrimSpace(body)
-		if len(body) == 0 {
-			if problem != "" {
-				return nil, c.perr(num, off, problem)
-			}
-			continue
-		}
-		rec := &Record{
-			Source: Source{File: c.name, Format: FormatCLF, Entry: -1, Line: num, Offset: off},
-			Text:   append([]byte(nil), line...),
-		}
-		if textOnly {
-			return rec, c.perr(num, off, problem)
-		}
-		l, bad := parseCLFLine(string(body))
-		if bad != "" {
-			return rec, c.perr(num, off, bad+"; line kept as text only")
-		}
-		if c.schema == "" {
-			c.schema = l.schema()
-		}
-		rec.Exchange = c.exchange(&l)
-		if problem != "" {
-			return rec, c.perr(num, off, problem)
-		}
-		return rec, nil
+func (c *clfReader) parseLine(rec *Record, body []byte) string {
+	l, bad := parseCLFLine(string(body))
+	if bad != "" {
+		return bad + "; line kept as text only"
 	}
+	if c.schema == "" {
+		c.schema = l.schema()
+	}
+	rec.Exchange = c.exchange(&l)
+	return ""
 }
 
 // clfLine holds the fields of one line, as substrings of it (unescaped

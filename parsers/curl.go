@@ -130,24 +130,7 @@ type curlResp struct {
 	status  int
 	reason  string
 	proto   string
-	line    string // the status line as printed, for spotting the -i echo
 	headers []curlHeader
-}
-
-func (p *curlResp) hasLine(s string) bool {
-	if s == p.line {
-		return true
-	}
-	name, val, ok := curlSplitHeader(s)
-	if !ok {
-		return false
-	}
-	for _, h := range p.headers {
-		if h.name == name && h.value == val {
-			return true
-		}
-	}
-	return false
 }
 
 // curlExchange is an exchange being read.
@@ -307,11 +290,7 @@ func (r *curlReader) physical(s string, num int, off int64) {
 	r.prevOff, r.prevLen, r.havePrev, r.prevKind = off, len(s), true, lkPlain
 	r.line, r.off = num, off
 
-	trail := 0
-	for trail < len(s) && s[len(s)-1-trail] == '\r' {
-		trail++
-	}
-	s = s[:len(s)-trail]
+	s, trail := cutTrailingCRs(s)
 	if trail > 0 && r.crlfAll {
 		trail-- // a Windows re-save of a capture: one CR is the line ending
 	}
@@ -319,7 +298,7 @@ func (r *curlReader) physical(s string, num int, off int64) {
 	if !ok {
 		return
 	}
-	if t := strings.TrimSpace(s); reFence.MatchString(t) {
+	if t := strings.TrimSpace(s); (strings.HasPrefix(t, "```") || strings.HasPrefix(t, "~~~")) && reFence.MatchString(t) {
 		r.finishTrace()
 		r.closeBody()
 		return
@@ -473,10 +452,7 @@ func (r *curlReader) finish() {
 // flushAll emits the open exchange and every transfer of the command the
 // transcript did not show: each is a request that got no response.
 func (r *curlReader) flushAll() {
-	if r.phase == phBare {
-		r.endBare()
-	}
-	r.flush()
+	r.flushOpen()
 	if r.cmd != nil {
 		for r.transfers < len(r.cmd.raw.urls) {
 			c := r.newReconstructed()
@@ -501,6 +477,14 @@ func (r *curlReader) closeBody() {
 		r.endBare()
 		r.phase = phIdle
 	}
+}
+
+// flushOpen ends an unprefixed header block, then emits the open exchange.
+func (r *curlReader) flushOpen() {
+	if r.phase == phBare {
+		r.endBare()
+	}
+	r.flush()
 }
 
 // flush emits the open exchange, if any.

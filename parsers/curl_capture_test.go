@@ -1,7 +1,6 @@
 package parsers
 
 import (
-	"bufio"
 	"bytes"
 	"crypto/ecdsa"
 	"crypto/elliptic"
@@ -150,7 +149,7 @@ c.curl_easy_perform(h)
 func startCurlCaptureServers(t *testing.T) *curlCaptureEnv {
 	t.Helper()
 	dir := t.TempDir()
-	e := &curlCaptureEnv{dir: dir, curlHome: filepath.Join(dir, "curlhome"), tokens: curlReadTokens(t)}
+	e := &curlCaptureEnv{dir: dir, curlHome: filepath.Join(dir, "curlhome"), tokens: curlTokens(t)}
 	caPEM, cert := curlTestCerts(t)
 	e.ca = filepath.Join(dir, "ca.pem")
 	if err := os.WriteFile(e.ca, caPEM, 0o644); err != nil {
@@ -207,21 +206,6 @@ func startCurlCaptureServers(t *testing.T) *curlCaptureEnv {
 	return e
 }
 
-func curlReadTokens(t *testing.T) map[string]string {
-	f, err := os.Open(filepath.Join("testdata", "curl", "test-tokens.env"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	m := map[string]string{}
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if k, v, ok := strings.Cut(sc.Text(), "="); ok {
-			m[k] = v
-		}
-	}
-	return m
-}
 
 // curlTestCerts makes a throwaway CA and a leaf for the corpus host names.
 func curlTestCerts(t *testing.T) ([]byte, tls.Certificate) {

@@ -212,30 +212,40 @@ func parseCurlCommand(line string, o Options) (*CurlCommand, error) {
 // neighbour is not mistaken for a URL.
 const curlShortWithArg = "AbcCdDeEFHhKmoPQrtTuUwxXyYz"
 
-var curlLongWithArg = map[string]bool{}
+// CurlShortOptionTakesArg reports a short option of curl that takes an
+// argument (-u, -H, -d, …), so a glued value (-uuser:pass, -H"X: y") is
+// told from a group of switches (-sSL). sanitize reads command lines with
+// it as this reader does.
+func CurlShortOptionTakesArg(c byte) bool { return strings.IndexByte(curlShortWithArg, c) >= 0 }
 
-func init() {
-	for _, n := range strings.Fields(`url header data data-raw data-binary data-ascii data-urlencode json form
-		form-string user oauth2-bearer cookie cookie-jar request output proxy proxy-user user-agent referer
-		write-out max-time connect-timeout cacert capath cert key cert-type key-type pass resolve connect-to
-		retry retry-delay retry-max-time max-redirs trace trace-ascii config dump-header upload-file range
-		limit-rate interface local-port dns-servers doh-url proxy-header proxy-cacert proxy-capath proxy-cert
-		noproxy preproxy socks4 socks4a socks5 socks5-hostname aws-sigv4 tls-max ciphers tls13-ciphers curves
-		pinnedpubkey expect100-timeout keepalive-time variable url-query hostpubmd5 hostpubsha256 proto
-		proto-redir proto-default create-file-mode unix-socket abstract-unix-socket sasl-authzid
-		login-options mail-from mail-rcpt mail-auth output-dir time-cond netrc-file service-name ftp-port
-		quote speed-limit speed-time continue-at telnet-option stderr happy-eyeballs-timeout-ms
-		haproxy-clientip ip-tos vlan-priority etag-save etag-compare delegation krb engine random-file
-		egd-file ftp-account ftp-alternative-to-user ftp-method ftp-ssl-ccc-mode hsts alt-svc
-		proxy-service-name socks5-gssapi-service proxy-pass proxy-key proxy-key-type proxy-cert-type
-		proxy-ciphers proxy-tls13-ciphers proxy-pinnedpubkey proxy-crlfile crlfile proxy-tlsuser
-		proxy-tlspassword proxy-tlsauthtype tlsuser tlspassword tlsauthtype max-filesize parallel-max rate
-		trace-config ech sigalgs dns-interface dns-ipv4-addr dns-ipv6-addr tftp-blksize knownhosts pubkey
-		socks5-gssapi-nec ssl-sessions local-port expand-url expand-header expand-data expand-json
-		expand-output expand-user expand-form expand-cookie expand-request expand-referer expand-user-agent
-		expand-write-out oauth2-bearer mail-rcpt-allowfails-no proxy-ca-native-no`) {
-		curlLongWithArg[n] = true
+// curlLongWithArg are the long options that take an argument.
+var curlLongWithArg = wordSet(`url header data data-raw data-binary data-ascii data-urlencode json form form-string user
+	oauth2-bearer cookie cookie-jar request output proxy proxy-user user-agent referer write-out
+	max-time connect-timeout cacert capath cert key cert-type key-type pass resolve connect-to retry
+	retry-delay retry-max-time max-redirs trace trace-ascii config dump-header upload-file range
+	limit-rate interface local-port dns-servers doh-url proxy-header proxy-cacert proxy-capath
+	proxy-cert noproxy preproxy socks4 socks4a socks5 socks5-hostname aws-sigv4 tls-max ciphers
+	tls13-ciphers curves pinnedpubkey expect100-timeout keepalive-time variable url-query hostpubmd5
+	hostpubsha256 proto proto-redir proto-default create-file-mode unix-socket abstract-unix-socket
+	sasl-authzid login-options mail-from mail-rcpt mail-auth output-dir time-cond netrc-file
+	service-name ftp-port quote speed-limit speed-time continue-at telnet-option stderr
+	happy-eyeballs-timeout-ms haproxy-clientip ip-tos vlan-priority etag-save etag-compare delegation
+	krb engine random-file egd-file ftp-account ftp-alternative-to-user ftp-method ftp-ssl-ccc-mode hsts
+	alt-svc proxy-service-name socks5-gssapi-service proxy-pass proxy-key proxy-key-type proxy-cert-type
+	proxy-ciphers proxy-tls13-ciphers proxy-pinnedpubkey proxy-crlfile crlfile proxy-tlsuser
+	proxy-tlspassword proxy-tlsauthtype tlsuser tlspassword tlsauthtype max-filesize parallel-max rate
+	trace-config ech sigalgs dns-interface dns-ipv4-addr dns-ipv6-addr tftp-blksize knownhosts pubkey
+	socks5-gssapi-nec ssl-sessions expand-url expand-header expand-data expand-json expand-output
+	expand-user expand-form expand-cookie expand-request expand-referer expand-user-agent
+	expand-write-out`)
+
+// wordSet is the set of the blank-separated words of s.
+func wordSet(s string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(s) {
+		m[w] = true
 	}
+	return m
 }
 
 // curlShortToLong maps the short options this reader cares about.
@@ -273,7 +283,7 @@ func (c *CurlCommand) parseArgs(args []string) {
 			// A group of short options: -sSL, -XPOST, -H'X: y'.
 			for j := 1; j < len(a); j++ {
 				ch := a[j]
-				if strings.IndexByte(curlShortWithArg, ch) >= 0 {
+				if CurlShortOptionTakesArg(ch) {
 					val, ok := a[j+1:], true
 					if val == "" {
 						val, ok = next()
@@ -702,9 +712,6 @@ func curlShellSplit(s string) []string {
 		case ch == '"':
 			inWord = true
 			i = curlDoubleQuote(s, i+1, &cur)
-		case (ch == '|' || ch == ';' || ch == '&') && !inWord:
-			flush()
-			return words
 		case ch == '|' || ch == ';' || ch == '&':
 			flush()
 			return words

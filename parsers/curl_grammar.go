@@ -15,7 +15,6 @@ import (
 var (
 	reRequestLine = regexp.MustCompile(`^([A-Za-z][A-Za-z0-9!#$%&'*+.^_` + "`" + `|~-]{0,31}) +(\S+) +(HTTP/\d(?:\.\d)?)$`)
 	reStatusLine  = regexp.MustCompile(`^(HTTP/\d(?:\.\d)?) +(\d{3})(?: +(.*))?$`)
-	reStatusCode  = regexp.MustCompile(`^\d{3}$`)
 	reReturnedErr = regexp.MustCompile(`returned error: (\d{3})`)
 	rePseudo      = regexp.MustCompile(`^(?:\[HTTP/[23]\] \[\d+\] |h2h3 |h2 |h3 )\[(:?[A-Za-z0-9_-]+): (.*)\]$`)
 	reOpened      = regexp.MustCompile(`^\[HTTP/[23]\] \[\d+\] OPENED stream for (\S+)`)
@@ -33,16 +32,11 @@ func curlSplitHeader(s string) (name, value string, ok bool) {
 	}
 	name = s[:i]
 	for j := 0; j < len(name); j++ {
-		if !curlTokenChar(name[j]) {
+		if !isTokenChar(name[j]) {
 			return "", "", false
 		}
 	}
 	return name, strings.TrimLeft(s[i+1:], " \t"), true
-}
-
-// curlTokenChar is RFC 9110's tchar.
-func curlTokenChar(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0
 }
 
 // info reads hints from a "*" line. Only the facts named here are taken:
@@ -54,8 +48,11 @@ func (r *curlReader) info(text string) {
 		r.conn = curlConnHints{}
 		r.tunnel = nil
 		r.markNewTransfer()
-	case (strings.HasPrefix(t, "Connected to ") || strings.HasPrefix(t, "Established connection")) && reConnected.MatchString(t):
+	case strings.HasPrefix(t, "Connected to ") || strings.HasPrefix(t, "Established connection"):
 		m := reConnected.FindStringSubmatch(t)
+		if m == nil {
+			break
+		}
 		if m[3] != "" {
 			r.conn.port = m[3]
 		} else if i := strings.LastIndex(m[2], "port "); i >= 0 {
@@ -80,11 +77,13 @@ func (r *curlReader) info(text string) {
 		strings.HasPrefix(t, "processing: "), strings.HasPrefix(t, "Resolving"), strings.HasPrefix(t, "Uses proxy env"),
 		strings.HasPrefix(t, "Failed to connect"), strings.HasPrefix(t, "connect to "), strings.HasPrefix(t, "Host ") && strings.Contains(t, "was resolved"):
 		r.markNewTransfer()
-	case strings.Contains(t, " auth using ") && reAuthUsing.MatchString(t):
+	case strings.Contains(t, " auth using "):
 		m := reAuthUsing.FindStringSubmatch(t)
-		if m[1] == "Server" {
+		switch {
+		case m == nil:
+		case m[1] == "Server":
 			r.serverAuth = m[2]
-		} else {
+		default:
 			r.proxyAuth = m[2]
 		}
 	}
@@ -92,21 +91,34 @@ func (r *curlReader) info(text string) {
 		r.wording(t)
 		return
 	}
-	if m := reOpened.FindStringSubmatch(t); m != nil {
-		r.conn.opened = m[1]
-		r.conn.tls = r.conn.tls || strings.HasPrefix(m[1], "https:")
-	}
-	if m := rePseudo.FindStringSubmatch(t); m != nil {
-		switch m[1] {
-		case ":scheme":
-			r.conn.scheme = strings.ToLower(m[2])
-		case ":authority":
-			r.conn.authority = m[2]
-		case "user-agent":
-			r.version(m[2])
+	// Cheap tests first: most of these lines are neither.
+	if strings.Contains(t, "] OPENED stream for ") {
+		if m := reOpened.FindStringSubmatch(t); m != nil {
+			r.conn.opened = m[1]
+			r.conn.tls = r.conn.tls || strings.HasPrefix(m[1], "https:")
 		}
 	}
+	if strings.HasSuffix(t, "]") {
+		r.pseudoHeader(t)
+	}
 	r.wording(t)
+}
+
+// pseudoHeader takes :scheme, :authority and the curl version from an
+// HTTP/2 or HTTP/3 "[name: value]" line.
+func (r *curlReader) pseudoHeader(t string) {
+	m := rePseudo.FindStringSubmatch(t)
+	if m == nil {
+		return
+	}
+	switch m[1] {
+	case ":scheme":
+		r.conn.scheme = strings.ToLower(m[2])
+	case ":authority":
+		r.conn.authority = m[2]
+	case "user-agent":
+		r.version(m[2])
+	}
 }
 
 // transferDone ends a body already read when curl reports the connection
@@ -183,10 +195,7 @@ func (r *curlReader) sent(text string, trail int) {
 
 // startRequest opens an exchange (or a CONNECT block) at a request line.
 func (r *curlReader) startRequest(method, target, proto string) {
-	if r.phase == phBare {
-		r.endBare()
-	}
-	r.flush()
+	r.flushOpen()
 	c := &curlExchange{line: r.line, off: r.off, method: method, target: target, proto: proto,
 		sentLines: true, hints: r.conn, tunnel: r.tunnel, serverAuth: r.serverAuth}
 	r.serverAuth = ""
@@ -203,10 +212,7 @@ func (r *curlReader) startRequest(method, target, proto string) {
 // skipRequest drops a garbled request block. It still was a request of the
 // command, so the next one is matched with the next URL.
 func (r *curlReader) skipRequest() {
-	if r.phase == phBare {
-		r.endBare()
-	}
-	r.flush()
+	r.flushOpen()
 	dummy := &curlExchange{}
 	r.place(dummy)
 	r.last = dummy
@@ -317,27 +323,24 @@ func (r *curlReader) recv(text string) {
 // orphan makes the exchange a response without a visible request belongs
 // to: the next transfer or redirect hop of the command line.
 func (r *curlReader) orphan() *curlExchange {
-	if r.phase == phBare {
-		r.endBare()
-	}
-	r.flush()
+	r.flushOpen()
 	return r.newReconstructed()
 }
 
 func (r *curlReader) openResponse(c *curlExchange, m []string, line string) {
 	code, _ := strconv.Atoi(m[2])
-	reason := curlPlainReason(m[3])
-	c.resp = &curlResp{status: code, reason: reason, proto: m[1], line: line}
+	reason := plainReason(m[3])
+	c.resp = &curlResp{status: code, reason: reason, proto: m[1]}
 	c.final = code >= 200
 	c.body.Reset()
 	c.bodyOver, c.bodyTrace = false, false
 	r.remember(line)
 }
 
-// curlPlainReason keeps a reason phrase that reads like words ("Unauthorized",
-// "Connection established"): a garbled line could put a token there, and
-// StatusText is shown as is.
-func curlPlainReason(s string) string {
+// plainReason keeps a reason phrase that reads like words ("Unauthorized",
+// "Connection established"): a garbled line or export could put a token
+// there, and StatusText is shown as is.
+func plainReason(s string) string {
 	if len(s) > 100 {
 		return ""
 	}
@@ -464,11 +467,7 @@ func (r *curlReader) curlError(text string) {
 		if !r.errorIsNextTransfer(code, m[2]) {
 			return
 		}
-		if r.phase == phBare {
-			r.endBare()
-		}
-		r.flush()
-		if c = r.newReconstructed(); c == nil {
+		if c = r.orphan(); c == nil {
 			return
 		}
 	}
@@ -477,13 +476,10 @@ func (r *curlReader) curlError(text string) {
 		c.resp = &curlResp{status: status}
 		c.final, c.statusOnly = true, true
 	}
-	switch r.phase {
-	case phBody, phEcho, phResp:
-		r.phase = phIdle
-	case phBare:
-		r.endBare()
+	if r.phase == phResp {
 		r.phase = phIdle
 	}
+	r.closeBody()
 }
 
 // reErrHost finds the host a connection error names.
@@ -554,7 +550,7 @@ func (r *curlReader) plain(text string) {
 
 // writeOut takes the code -w '%{http_code}' prints.
 func (r *curlReader) writeOut(t string) bool {
-	if r.cmd == nil || !r.cmd.writeOutStatus() || !reStatusCode.MatchString(t) {
+	if r.cmd == nil || !r.cmd.writeOutStatus() || len(t) != 3 || !allDigits(t) {
 		return false
 	}
 	c := r.cur
@@ -562,11 +558,7 @@ func (r *curlReader) writeOut(t string) bool {
 		c.wroteOut = true // the code of the transfer the transcript shows
 		return true
 	}
-	if r.phase == phBare {
-		r.endBare()
-	}
-	r.flush()
-	if c = r.newReconstructed(); c == nil {
+	if c = r.orphan(); c == nil {
 		return true
 	}
 	c.wroteOut = true
@@ -700,12 +692,7 @@ func (r *curlReader) finishTrace() {
 		for _, l := range lines {
 			// One CR belongs to the line's CRLF; more are part of the
 			// value (a token read from a CRLF file).
-			l = strings.TrimSuffix(l, "\r")
-			trail := 0
-			for trail < len(l) && l[len(l)-1-trail] == '\r' {
-				trail++
-			}
-			l = l[:len(l)-trail]
+			l, trail := cutTrailingCRs(strings.TrimSuffix(l, "\r"))
 			if t.out {
 				r.sent(l, trail)
 				if r.cur != nil {

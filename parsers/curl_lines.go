@@ -59,6 +59,13 @@ func curlHasMarker(s string) bool {
 	return false
 }
 
+// cutTrailingCRs removes the CRs that end s and says how many there were: a
+// CR left in a header value (a token read from a CRLF file) is evidence.
+func cutTrailingCRs(s string) (string, int) {
+	t := strings.TrimRight(s, "\r")
+	return t, len(s) - len(t)
+}
+
 // curlStripMeter drops the progress meter from a line: everything up to the last
 // CR (earlier meter updates), then a meter prefix glued to trace text. ok is
 // false when nothing but meter remains.
@@ -193,7 +200,7 @@ func (t *curlTraceRecord) add(offs, payload string) {
 		}
 	}
 	if t.hex == 1 {
-		b, ok := curlDecodeHexDump(payload)
+		b, ok := DecodeCurlHexDump(payload)
 		if !ok {
 			t.bad = true
 			return
@@ -238,11 +245,14 @@ func curlIsHexDump(p string) bool {
 	if len(p) < 49 {
 		return false
 	}
-	_, ok := curlDecodeHexDump(p)
+	_, ok := DecodeCurlHexDump(p)
 	return ok
 }
 
-func curlDecodeHexDump(p string) ([]byte, bool) {
+// DecodeCurlHexDump returns the bytes of the payload of a --trace dump line
+// (after "0000: "): up to 16 "hh " columns padded to 48 characters, then
+// the ASCII column. sanitize rebuilds trace records with it.
+func DecodeCurlHexDump(p string) ([]byte, bool) {
 	if len(p) < 48 {
 		return nil, false
 	}

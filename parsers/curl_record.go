@@ -1,7 +1,6 @@
 package parsers
 
 import (
-	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
@@ -27,9 +26,9 @@ func (r *curlReader) newReconstructed() *curlExchange {
 		c.transfer, c.hop, c.base = last.transfer, last.hop+1, r.nextURL
 		r.nextURL = ""
 	case last != nil && last.reconstructed && r.cmd.Location && last.final && last.resp != nil &&
-		curlIsRedirect(last.resp.status) && curlLocation(last.resp) != "":
+		curlIsRedirect(last.resp.status) && curlHeaderValue(last.resp.headers, "Location") != "":
 		c.transfer, c.hop = last.transfer, last.hop+1
-		c.base = curlResolveRef(last.base, curlLocation(last.resp))
+		c.base = curlResolveRef(last.base, curlHeaderValue(last.resp.headers, "Location"))
 	case r.transfers < len(r.cmd.raw.urls):
 		r.transfers++
 		c.transfer, c.hop, c.base = r.transfers, 1, r.cmd.raw.urls[r.transfers-1]
@@ -51,15 +50,6 @@ func curlIsRedirect(status int) bool {
 		return true
 	}
 	return false
-}
-
-func curlLocation(p *curlResp) string {
-	for _, h := range p.headers {
-		if strings.EqualFold(h.name, "Location") {
-			return h.value
-		}
-	}
-	return ""
 }
 
 // curlResolveRef resolves a Location against the URL it answered.
@@ -119,7 +109,7 @@ func (r *curlReader) record(c *curlExchange) *Record {
 // scheme from TLS or :scheme hints.
 func (r *curlReader) exchangeURL(c *curlExchange) URL {
 	u := r.rawExchangeURL(c)
-	if u.String() == "" {
+	if u.Scheme == "" && u.Host == "" && u.Path == "" && len(u.Query) == 0 && u.User == "" && u.Password.IsZero() {
 		return URL{Invalid: true, Path: "(unparsable URL)"}
 	}
 	return u
@@ -169,7 +159,8 @@ func (r *curlReader) rawExchangeURL(c *curlExchange) URL {
 		}
 	}
 	if authority == "" {
-		return URL{Scheme: scheme, Path: ParseURL("http://x" + target).Path, Query: ParseURL("http://x" + target).Query}
+		t := ParseURL("http://x" + target)
+		return URL{Scheme: scheme, Path: t.Path, Query: t.Query}
 	}
 	return ParseURL(scheme + "://" + userinfo + authority + target)
 }
@@ -271,12 +262,8 @@ func (r *curlReader) response(c *curlExchange) *Response {
 	for _, h := range p.headers {
 		resp.Headers = append(resp.Headers, NewHeader(h.name, h.value))
 	}
-	resp.RedirectURL = curlLocation(p)
-	if d := curlHeaderValue(p.headers, "Date"); d != "" {
-		if t, err := http.ParseTime(d); err == nil {
-			resp.Date = t.UTC()
-		}
-	}
+	resp.RedirectURL = resp.Headers.location()
+	resp.Date = serverDate(resp.Headers)
 	text := strings.TrimRight(c.body.String(), "\r\n")
 	ct := curlHeaderValue(p.headers, "Content-Type")
 	if c.bodyASCII {

@@ -54,7 +54,7 @@ func curlSignal(s string) bool {
 			strings.HasPrefix(t, "Established connection to ") || strings.HasPrefix(t, "Issue another request")
 	}
 	if curlCommandStart(s) >= 0 {
-		_, err := ParseCurlCommand(s, Options{})
+		_, err := parseCurlCommand(s, Options{}) // without building headers: only "is it one?"
 		return err == nil
 	}
 	return false

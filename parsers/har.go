@@ -6,10 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/authtriage/authtriage/secrets"
 )
 
 // harReader streams log.entries of a HAR file one entry at a time.
@@ -23,6 +24,9 @@ type harReader struct {
 	state   harState
 	entry   int
 	err     error // sticky fatal error
+	// vc builds headers: a browser sends the same token and cookie on
+	// every request, which is parsed, classified and fingerprinted once.
+	vc valueCache
 }
 
 type harState uint8
@@ -156,18 +160,26 @@ func (h *harReader) readTrailer() {
 			return
 		}
 		if k, _ := key.(string); k == "creator" && h.creator == "" {
-			var c harCreator
-			if h.dec.Decode(&c) != nil {
+			if h.readCreator() != nil {
 				return
 			}
-			h.creator = strings.TrimSpace(string(c.Name) + " " + string(c.Version))
-			h.schema = harSchema(string(c.Name))
 			continue
 		}
 		if h.skipValue() != nil {
 			return
 		}
 	}
+}
+
+// readCreator decodes log.creator, which names the producer.
+func (h *harReader) readCreator() error {
+	var c harCreator
+	if err := h.dec.Decode(&c); err != nil {
+		return err
+	}
+	h.creator = strings.TrimSpace(string(c.Name) + " " + string(c.Version))
+	h.schema = harSchema(string(c.Name))
+	return nil
 }
 
 // Creator is log.creator as "name version", once read.
@@ -213,12 +225,9 @@ func (h *harReader) seekEntriesInLog() error {
 		}
 		switch k, _ := key.(string); k {
 		case "creator":
-			var c harCreator
-			if err := h.dec.Decode(&c); err != nil {
+			if err := h.readCreator(); err != nil {
 				return h.fatal(fmt.Errorf("log.creator: %v", err), -1)
 			}
-			h.creator = strings.TrimSpace(string(c.Name) + " " + string(c.Version))
-			h.schema = harSchema(string(c.Name))
 		case "entries":
 			tok, err := h.dec.Token()
 			if err != nil {
@@ -293,7 +302,7 @@ func (h *harReader) record(e *harEntry, idx int, start int64, line int) *Record 
 		},
 	}
 	ex.Start = ParseTimestamp(string(e.StartedDateTime))
-	ex.Request.Headers = harHeaders(e.Request.Headers)
+	ex.Request.Headers = h.headers(e.Request.Headers)
 	if len(ex.Request.URL.Query) == 0 && len(e.Request.QueryString) > 0 {
 		for _, q := range e.Request.QueryString {
 			ex.Request.URL.Query = append(ex.Request.URL.Query, NewParam(string(q.Name), string(q.Value), "query"))
@@ -313,10 +322,14 @@ func (h *harReader) record(e *harEntry, idx int, start int64, line int) *Record 
 	if r := e.Response; r != nil && (r.Status > 0 || len(r.Headers) > 0) {
 		ex.Response = h.response(r)
 	}
+	// _error is free text (a browser's net::ERR_…, a tool's message that
+	// may quote the URL): words in a credential's format are redacted.
 	if e.Response != nil && e.Response.Error != "" {
-		ex.SetExtra("_error", string(e.Response.Error))
+		ex.SetExtra("_error", secrets.ScrubText(string(e.Response.Error)))
 	}
-	ex.SetExtra("_error", string(e.Error))
+	if e.Error != "" {
+		ex.SetExtra("_error", secrets.ScrubText(string(e.Error)))
+	}
 	ex.SetExtra("_resourceType", string(e.ResourceType))
 	ex.SetExtra("creator", h.creator)
 	return &Record{
@@ -363,13 +376,15 @@ func missingHeaderBytes(r *harRequest) int {
 	return 0
 }
 
-func harHeaders(nvs []harNV) Headers {
+// headers keeps every header as listed, duplicates and empty values
+// included.
+func (h *harReader) headers(nvs []harNV) Headers {
 	if len(nvs) == 0 {
 		return nil
 	}
 	hs := make(Headers, 0, len(nvs))
 	for _, nv := range nvs {
-		hs = append(hs, NewHeader(string(nv.Name), string(nv.Value)))
+		hs = append(hs, h.vc.header(string(nv.Name), string(nv.Value)))
 	}
 	return hs
 }
@@ -377,19 +392,15 @@ func harHeaders(nvs []harNV) Headers {
 func (h *harReader) response(r *harResponse) *Response {
 	resp := &Response{
 		Status:      int(r.Status),
-		StatusText:  string(r.StatusText),
+		StatusText:  plainReason(string(r.StatusText)),
 		Proto:       string(r.HTTPVersion),
-		Headers:     harHeaders(r.Headers),
-		RedirectURL: string(r.RedirectURL),
+		Headers:     h.headers(r.Headers),
+		RedirectURL: redirectTarget(string(r.RedirectURL)),
 	}
 	if resp.RedirectURL == "" {
-		resp.RedirectURL = resp.Headers.Value("Location")
+		resp.RedirectURL = resp.Headers.location()
 	}
-	if d := resp.Headers.Value("Date"); d != "" {
-		if t, err := http.ParseTime(d); err == nil {
-			resp.Date = t.UTC()
-		}
-	}
+	resp.Date = serverDate(resp.Headers)
 	resp.Body = h.content(&r.Content)
 	return resp
 }

@@ -73,7 +73,7 @@ func TestHARQuirks(t *testing.T) {
 				}
 			}},
 		{"base64 body with bad padding keeps decoding; invalid base64 keeps the raw text",
-			`{"request":{"method":"GET","url":"https://a.example/"},"response":{"status":401,"headers":[],"content":{"mimeType":"application/json","encoding":"base64","text":"eyJlcnJvciI6ImludmFsaWRfdG9rZW4ifQ"}}}`,
+			`{"request":{"method":"GET","url":"https://a.example/"},"response":{"status":401,"headers":[],"content":{"mimeType":"application/json","encoding":"base64","text":"eyJlcnJvciI6ImludmFsaWRfdG9rZW4ifQ="}}}`,
 			func(t *testing.T, ex *Exchange) {
 				if ex.Response.Body.Text != `{"error":"invalid_token"}` {
 					t.Fatalf("body %q", ex.Response.Body.Text)
@@ -241,6 +241,28 @@ func BenchmarkHARReader(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		r, _ := NewHARReader(bytes.NewReader(data), "bench.har", Options{})
+		readAll(b, r)
+	}
+}
+
+// BenchmarkHARReaderSession: an app's session as a browser exports it, the
+// same bearer JWT and cookie on every request.
+func BenchmarkHARReaderSession(b *testing.B) {
+	const jwt = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ1c2VyLTEiLCJpc3MiOiJodHRwczovL2F1dGguZXhhbXBsZS5jb20vIiwiZXhwIjoxNzAwMDAzNjAwfQ.drG-CLZ4X8vp72Ak4qgSUSEmwijs456o55lXfADa-2U"
+	var buf bytes.Buffer
+	buf.WriteString(harHead)
+	for i := 0; i < 2000; i++ {
+		if i > 0 {
+			buf.WriteString(",\n")
+		}
+		fmt.Fprintf(&buf, `{"startedDateTime":"2026-11-30T06:40:00.000Z","request":{"method":"GET","url":"https://api.example.com/v1/items/%d?page=2","httpVersion":"HTTP/2","headers":[{"name":":authority","value":"api.example.com"},{"name":"accept","value":"application/json"},{"name":"authorization","value":"Bearer %s"},{"name":"cookie","value":"sid=3f2a9c1b7d4e5a6b; theme=dark"},{"name":"referer","value":"https://app.example.com/items?page=1"},{"name":"user-agent","value":"Mozilla/5.0"}]},"response":{"status":200,"headers":[{"name":"content-type","value":"application/json"},{"name":"date","value":"Mon, 30 Nov 2026 06:40:00 GMT"}],"content":{"size":11,"mimeType":"application/json","text":"{\"ok\":true}"}}}`, i, jwt)
+	}
+	buf.WriteString("]}}")
+	data := buf.Bytes()
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {

@@ -19,7 +19,6 @@ type harEntry struct {
 	Response        *harResponse `json:"response"`
 	Error           flexString   `json:"_error"`
 	ResourceType    flexString   `json:"_resourceType"`
-	Comment         flexString   `json:"comment"`
 }
 
 type harRequest struct {
@@ -38,7 +37,6 @@ type harResponse struct {
 	StatusText  flexString `json:"statusText"`
 	HTTPVersion flexString `json:"httpVersion"`
 	Headers     []harNV    `json:"headers"`
-	Cookies     flexCount  `json:"cookies"`
 	Content     harContent `json:"content"`
 	RedirectURL flexString `json:"redirectURL"`
 	Error       flexString `json:"_error"`

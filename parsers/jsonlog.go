@@ -19,9 +19,8 @@ const detectLines = 64
 
 // jsonlReader reads JSON lines: one object per line, any producer.
 type jsonlReader struct {
-	name   string
+	lines  logLines
 	opts   Options
-	sc     *LineScanner
 	x      extractor
 	tc     timeCache
 	fields []userField
@@ -54,7 +53,7 @@ func NewJSONLReader(r io.Reader, name string, o Options) (Reader, error) {
 	if err != nil {
 		return nil, err
 	}
-	jr := &jsonlReader{name: name, opts: o, sc: NewLineScanner(r, name, o.MaxLine), fields: fields}
+	jr := &jsonlReader{lines: newLogLines(r, name, FormatJSONL, o), opts: o, fields: fields}
 	for _, f := range fields {
 		if f.t.kind == tkField && (f.t.field == lfMethod || f.t.field == lfURL || f.t.field == lfPath) {
 			jr.userRequest = true
@@ -70,44 +69,15 @@ func (r *jsonlReader) Format() Format { return FormatJSONL }
 // unknown.
 func (r *jsonlReader) Schema() string { return r.schema }
 
-func (r *jsonlReader) perr(line int, off int64, msg string) *ParseError {
-	return &ParseError{File: r.name, Line: line, Entry: -1, Offset: off, Err: errors.New(msg)}
-}
+func (r *jsonlReader) Next() (*Record, error) { return r.lines.next(r) }
 
-func (r *jsonlReader) Next() (*Record, error) {
-	for {
-		line, num, off, err := r.sc.Next()
-		if err != nil {
-			return nil, err
-		}
-		if num == 1 {
-			line = bytes.TrimPrefix(line, []byte("\xef\xbb\xbf"))
-		}
-		body, problem, textOnly := lineProblem(line)
-		js := bytes.TrimSpace(body)
-		if len(js) == 0 {
-			if problem != "" {
-				return nil, r.perr(num, off, problem)
-			}
-			continue
-		}
-		rec := &Record{
-			Source: Source{File: r.name, Format: FormatJSONL, Entry: -1, Line: num, Offset: off},
-			Text:   append([]byte(nil), line...),
-		}
-		if textOnly {
-			return rec, r.perr(num, off, problem)
-		}
-		s, bad := r.prepare(js)
-		if bad != "" {
-			return rec, r.perr(num, off, bad)
-		}
-		rec.Exchange = r.extract(s)
-		if problem != "" {
-			return rec, r.perr(num, off, problem)
-		}
-		return rec, nil
+func (r *jsonlReader) parseLine(rec *Record, js []byte) string {
+	s, bad := r.prepare(js)
+	if bad != "" {
+		return bad
 	}
+	rec.Exchange = r.extract(s)
+	return ""
 }
 
 // prepare validates a line and returns it as the string gjson reads. Lines

@@ -2,7 +2,6 @@ package parsers
 
 import (
 	"bytes"
-	"net/http"
 	"net/textproto"
 	"strings"
 
@@ -325,19 +324,8 @@ func (x *extractor) exchange(o *Options, strict bool, tc *timeCache) *Exchange {
 	}
 	respHeaders := x.headers(x.resp)
 	if status > 0 || len(respHeaders) > 0 {
-		resp := &Response{Status: status, Headers: respHeaders}
-		if d := respHeaders.Value("Date"); d != "" {
-			if t, err := http.ParseTime(d); err == nil {
-				resp.Date = t.UTC()
-			}
-		}
-		if loc, ok := respHeaders.Get("Location"); ok {
-			resp.RedirectURL = loc.Value
-			if loc.Sensitive() {
-				// Keep where it points, never the credential in it.
-				resp.RedirectURL = logURL(loc.Secret.Reveal(), "", "", nil).String()
-			}
-		}
+		resp := &Response{Status: status, Headers: respHeaders, Date: serverDate(respHeaders)}
+		resp.RedirectURL = respHeaders.location()
 		if x.found[lfRespBody] {
 			resp.Body = logBody(x.str(lfRespBody), respHeaders.Value("Content-Type"), o)
 		} else {

@@ -2,6 +2,7 @@ package parsers
 
 import (
 	"net/textproto"
+	"slices"
 	"strings"
 
 	"github.com/tidwall/gjson"
@@ -98,37 +99,30 @@ type cand struct {
 	t    target
 }
 
-// fieldCands lists candidate paths of one field, best first.
-func fieldCands(f logField, paths ...string) []cand {
+// candsOf lists the candidate paths that feed t, best first.
+func candsOf(t target, paths ...string) []cand {
 	out := make([]cand, len(paths))
 	for i, p := range paths {
-		out[i] = cand{p, target{kind: tkField, field: f, prio: i}}
+		t.prio = i
+		out[i] = cand{p, t}
 	}
 	return out
+}
+
+func fieldCands(f logField, paths ...string) []cand {
+	return candsOf(target{kind: tkField, field: f}, paths...)
 }
 
 func reqHeader(name string, paths ...string) []cand {
-	out := make([]cand, len(paths))
-	for i, p := range paths {
-		out[i] = cand{p, target{kind: tkReqHeader, name: name, prio: i}}
-	}
-	return out
+	return candsOf(target{kind: tkReqHeader, name: name}, paths...)
 }
 
 func respHeader(name string, paths ...string) []cand {
-	out := make([]cand, len(paths))
-	for i, p := range paths {
-		out[i] = cand{p, target{kind: tkRespHeader, name: name, prio: i}}
-	}
-	return out
+	return candsOf(target{kind: tkRespHeader, name: name}, paths...)
 }
 
 func containers(kind targetKind, paths ...string) []cand {
-	out := make([]cand, len(paths))
-	for i, p := range paths {
-		out[i] = cand{p, target{kind: kind, prio: i}}
-	}
-	return out
+	return candsOf(target{kind: kind}, paths...)
 }
 
 func joinCands(lists ...[]cand) []cand {
@@ -496,70 +490,64 @@ type userField struct {
 	t    target
 }
 
+// userFieldTargets are the names --field NAME=PATH accepts (besides
+// header.<Name>), in the order LogFieldNames shows them.
+var userFieldTargets = []namedTarget{
+	{"method", target{kind: tkField, field: lfMethod}},
+	{"url", target{kind: tkField, field: lfURL}},
+	{"path", target{kind: tkField, field: lfPath}},
+	{"query", target{kind: tkField, field: lfQuery}},
+	{"host", target{kind: tkField, field: lfHost}},
+	{"scheme", target{kind: tkField, field: lfScheme}},
+	{"status", target{kind: tkField, field: lfStatus}},
+	{"time", target{kind: tkField, field: lfTime}},
+	{"authorization", target{kind: tkReqHeader, name: "Authorization"}},
+	{"cookie", target{kind: tkReqHeader, name: "Cookie"}},
+	{"api_key", target{kind: tkReqHeader, name: "X-Api-Key"}},
+	{"user_agent", target{kind: tkReqHeader, name: "User-Agent"}},
+	{"www_authenticate", target{kind: tkRespHeader, name: "WWW-Authenticate"}},
+	{"request_body", target{kind: tkField, field: lfReqBody}},
+	{"response_body", target{kind: tkField, field: lfRespBody}},
+}
+
+type namedTarget struct {
+	name string
+	t    target
+}
+
 // LogFieldNames lists the names --field NAME=PATH accepts, besides
 // header.<Name>.
 func LogFieldNames() []string {
-	return []string{"method", "url", "path", "query", "host", "scheme", "status", "time",
-		"authorization", "cookie", "api_key", "user_agent", "www_authenticate", "request_body", "response_body"}
+	out := make([]string, len(userFieldTargets))
+	for i, u := range userFieldTargets {
+		out[i] = u.name
+	}
+	return out
 }
 
-// parseUserFields checks Options.Fields.
+// parseUserFields checks Options.Fields. A user's mapping wins over every
+// schema candidate (priority -1).
 func parseUserFields(m map[string]string) ([]userField, error) {
 	var out []userField
 	for name, path := range m {
-		t := target{kind: tkField, prio: -1}
-		switch strings.ToLower(name) {
-		case "method":
-			t.field = lfMethod
-		case "url":
-			t.field = lfURL
-		case "path":
-			t.field = lfPath
-		case "query":
-			t.field = lfQuery
-		case "host":
-			t.field = lfHost
-		case "scheme":
-			t.field = lfScheme
-		case "status":
-			t.field = lfStatus
-		case "time":
-			t.field = lfTime
-		case "request_body":
-			t.field = lfReqBody
-		case "response_body":
-			t.field = lfRespBody
-		case "authorization":
-			t = target{kind: tkReqHeader, name: "Authorization", prio: -1}
-		case "cookie":
-			t = target{kind: tkReqHeader, name: "Cookie", prio: -1}
-		case "api_key":
-			t = target{kind: tkReqHeader, name: "X-Api-Key", prio: -1}
-		case "user_agent":
-			t = target{kind: tkReqHeader, name: "User-Agent", prio: -1}
-		case "www_authenticate":
-			t = target{kind: tkRespHeader, name: "WWW-Authenticate", prio: -1}
-		default:
+		i := slices.IndexFunc(userFieldTargets, func(u namedTarget) bool { return u.name == strings.ToLower(name) })
+		var t target
+		if i >= 0 {
+			t = userFieldTargets[i].t
+		} else {
 			h, ok := strings.CutPrefix(name, "header.")
 			if !ok || h == "" {
 				return nil, unsupported("--field %s: unknown name (known: %s, header.<Name>)", name, strings.Join(LogFieldNames(), ", "))
 			}
-			t = target{kind: tkReqHeader, name: textproto.CanonicalMIMEHeaderKey(h), prio: -1}
+			t = target{kind: tkReqHeader, name: textproto.CanonicalMIMEHeaderKey(h)}
 		}
+		t.prio = -1
 		if path == "" {
 			return nil, unsupported("--field %s: empty path", name)
 		}
 		out = append(out, userField{path: path, t: t})
 	}
 	// Map order is random; keep a fixed order so header order is stable.
-	sortUserFields(out)
+	slices.SortFunc(out, func(a, b userField) int { return strings.Compare(a.path, b.path) })
 	return out, nil
-}
-
-func sortUserFields(fs []userField) {
-	for i := 1; i < len(fs); i++ {
-		for j := i; j > 0 && fs[j].path < fs[j-1].path; j-- {
-			fs[j], fs[j-1] = fs[j-1], fs[j]
-		}
-	}
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -122,8 +121,7 @@ func validMethod(m string) bool {
 		return false
 	}
 	for i := 0; i < len(m); i++ {
-		c := m[i]
-		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0) {
+		if !isTokenChar(m[i]) {
 			return false
 		}
 	}
@@ -282,147 +280,6 @@ func allDigits(s string) bool {
 // writes "" for an unset variable, Apache and nginx's default escaping "-".
 func absentValue(v string) bool { return v == "" || v == "-" }
 
-// logHeader builds a header from a logged value, adding to what NewHeader
-// does the two cases logs bring up:
-//   - a Cookie whose value is a redaction marker or placeholder (REDACTED,
-//     ***, <cookie>) is held as such, not as a cookie;
-//   - a Referer or Location carrying credential query parameters (an OAuth
-//     callback URL with access_token=) is held as a Secret, so reports
-//     never show it.
-func logHeader(name, value string) Header {
-	switch {
-	case secrets.IsCookieHeader(name) && (secrets.IsRedactionMarker(value) || secrets.IsPlaceholder(value)):
-		return Header{Name: name, Secret: secrets.New(value)}
-	case (strings.EqualFold(name, "Referer") || strings.EqualFold(name, "Location")) && strings.IndexByte(value, '?') >= 0:
-		_, q, _ := strings.Cut(value, "?")
-		for _, p := range ParseQuery(q, "query") {
-			if p.Sensitive() {
-				return Header{Name: name, Secret: secrets.New(value)}
-			}
-		}
-	}
-	return newHeaderGuarded(name, value)
-}
-
-// newHeaderGuarded is NewHeader, surviving a panic in secrets'
-// Authorization parsing: secrets.parseOne dereferences a nil Secret when
-// the credential is only quotes (`Bearer ""`, found by FuzzJSONLReader;
-// reported, secrets/ is not ours to edit). A log line must not abort the
-// whole file, so the value is then held as a plain Secret.
-func newHeaderGuarded(name, value string) (h Header) {
-	defer func() {
-		if recover() != nil {
-			h = Header{Name: name, Secret: secrets.New(value)}
-		}
-	}()
-	return NewHeader(name, value)
-}
-
-// valueCache builds headers and query parameters for one reader. Building
-// them is costly for what they are: a name is classified (secrets
-// lower-cases it and tests compound names), and a credential value is
-// parsed, classified by regular expressions (tens of µs for a JWT) and
-// fingerprinted with an HMAC. Logs repeat both (the same client sends the
-// same token line after line, a retry storm the same URL), so names are
-// classified once and values built once, within a bound. Secrets are
-// immutable, so records may share them; slices are copied. A nil cache
-// builds everything afresh.
-type valueCache struct {
-	kinds   map[string]headerKind
-	values  map[headerKey]Header
-	queries map[string][]Param
-}
-
-type headerKind uint8
-
-const (
-	hkPlain      headerKind = iota + 1 // no credential: Header{Name, Value}
-	hkCredential                       // Authorization, Cookie, X-Api-Key…: cached by value
-	hkURL                              // Referer, Location: may carry a credential query
-)
-
-type headerKey struct{ name, value string }
-
-// maxValueCache bounds each map; a full map is dropped and refilled, which
-// keeps memory flat whatever the log holds.
-const maxValueCache = 512
-
-// query parses a query string, once per distinct string.
-func (c *valueCache) query(q string) []Param {
-	if q == "" {
-		return nil
-	}
-	if c == nil {
-		return ParseQuery(q, "query")
-	}
-	ps, ok := c.queries[q]
-	if !ok {
-		// Cloned: q is a substring of the line, which the cache must
-		// not keep alive.
-		q = strings.Clone(q)
-		ps = ParseQuery(q, "query")
-		if c.queries == nil || len(c.queries) >= maxValueCache {
-			c.queries = make(map[string][]Param)
-		}
-		c.queries[q] = ps
-	}
-	return slices.Clone(ps)
-}
-
-func (c *valueCache) kind(name string) headerKind {
-	if k, ok := c.kinds[name]; ok {
-		return k
-	}
-	k := hkPlain
-	switch {
-	case secrets.IsCredentialHeader(name):
-		k = hkCredential
-	case strings.EqualFold(name, "Referer") || strings.EqualFold(name, "Location"):
-		k = hkURL
-	}
-	if c.kinds == nil || len(c.kinds) >= maxValueCache {
-		c.kinds = make(map[string]headerKind)
-	}
-	c.kinds[strings.Clone(name)] = k
-	return k
-}
-
-func (c *valueCache) header(name, value string) Header {
-	switch c.kind(name) {
-	case hkPlain:
-		return Header{Name: name, Value: value}
-	case hkURL:
-		return logHeader(name, value)
-	}
-	key := headerKey{name, value}
-	if h, ok := c.values[key]; ok {
-		return h
-	}
-	key = headerKey{strings.Clone(name), strings.Clone(value)}
-	h := logHeader(key.name, key.value)
-	if c.values == nil || len(c.values) >= maxValueCache {
-		c.values = make(map[headerKey]Header)
-	}
-	c.values[key] = h
-	return h
-}
-
-// add appends a header unless the value says "absent" or the same name and
-// value are already there: a log can hold the same header twice (zap's
-// "authorization" field and its "headers" map), which must not look like
-// two Authorization headers sent.
-func (c *valueCache) add(hs Headers, name, value string) Headers {
-	if absentValue(value) || name == "" {
-		return hs
-	}
-	for _, h := range hs {
-		if strings.EqualFold(h.Name, name) && (h.Value == value && !h.Sensitive() || h.Sensitive() && h.Secret.Reveal() == value) {
-			return hs
-		}
-	}
-	return append(hs, c.header(name, value))
-}
-
 // lineProblem checks a raw line for bytes a log line must not hold: a run of
 // NUL bytes at the start (what copytruncate log rotation leaves behind; the
 // line after the run is still read), NUL bytes elsewhere, and invalid UTF-8.
@@ -457,10 +314,4 @@ func invalidUTF8At(b []byte) int {
 		i += size
 	}
 	return len(b)
-}
-
-// trimSpaceBytes trims ASCII whitespace (and a UTF-8 BOM at the start).
-func trimSpaceBytes(b []byte) []byte {
-	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
-	return bytes.TrimSpace(b)
 }

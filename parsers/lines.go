@@ -2,6 +2,7 @@ package parsers
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -80,6 +81,65 @@ func (s *LineScanner) Next() (line []byte, num int, off int64, err error) {
 		b = b[:n-1]
 	}
 	return b, s.line, start, nil
+}
+
+// logLines is the line loop of the access-log readers (JSON lines, CLF):
+// each non-blank line is a record whose Text is its own copy of the line; a
+// BOM before the first line is dropped; bytes a log line must not hold are
+// reported with the line (lineProblem), which is then kept as text only when
+// they make it unreadable.
+type logLines struct {
+	name   string
+	format Format
+	sc     *LineScanner
+}
+
+func newLogLines(r io.Reader, name string, f Format, o Options) logLines {
+	return logLines{name: name, format: f, sc: NewLineScanner(r, name, o.MaxLine)}
+}
+
+// lineParser reads the content of one log line (trimmed) into the record's
+// Exchange, or returns why the line is kept as text only: an error text
+// that never quotes the line.
+type lineParser interface {
+	parseLine(rec *Record, content []byte) (problem string)
+}
+
+func (l *logLines) next(p lineParser) (*Record, error) {
+	for {
+		line, num, off, err := l.sc.Next()
+		if err != nil {
+			return nil, err
+		}
+		if num == 1 {
+			line = bytes.TrimPrefix(line, []byte("\xef\xbb\xbf"))
+		}
+		content, problem, textOnly := lineProblem(line)
+		content = bytes.TrimSpace(content)
+		if len(content) == 0 {
+			if problem != "" {
+				return nil, l.errorAt(num, off, problem)
+			}
+			continue
+		}
+		rec := &Record{
+			Source: Source{File: l.name, Format: l.format, Entry: -1, Line: num, Offset: off},
+			Text:   append([]byte(nil), line...),
+		}
+		if !textOnly {
+			if bad := p.parseLine(rec, content); bad != "" {
+				problem = bad
+			}
+		}
+		if problem != "" {
+			return rec, l.errorAt(num, off, problem)
+		}
+		return rec, nil
+	}
+}
+
+func (l *logLines) errorAt(line int, off int64, msg string) *ParseError {
+	return &ParseError{File: l.name, Line: line, Entry: -1, Offset: off, Err: errors.New(msg)}
 }
 
 // textReader yields every line as a text record: the input for leak

@@ -2,6 +2,7 @@ package parsers
 
 import (
 	"net"
+	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
@@ -125,6 +126,20 @@ func (e *Exchange) RequestTime() time.Time {
 	return e.Start
 }
 
+// serverDate is a response's Date header, parsed; zero when absent or
+// unparsable.
+func serverDate(hs Headers) time.Time {
+	d := hs.Value("Date")
+	if d == "" {
+		return time.Time{}
+	}
+	t, err := http.ParseTime(strings.TrimSpace(d))
+	if err != nil {
+		return time.Time{}
+	}
+	return t.UTC()
+}
+
 // Request is the request half of an exchange.
 type Request struct {
 	Method string
@@ -143,6 +158,7 @@ type Response struct {
 	Headers    Headers
 	Body       Body
 	// RedirectURL is HAR redirectURL or the Location header, as sent.
+	// It is held in its redacted form when it carries a credential.
 	RedirectURL string
 	// Date is the parsed Date header, zero when absent or unparsable.
 	Date time.Time
@@ -159,22 +175,32 @@ type Header struct {
 // Sensitive reports whether the value is held as a Secret.
 func (h Header) Sensitive() bool { return !h.Secret.IsZero() }
 
-// Display is the value as reports may show it.
+// Display is the value as reports may show it: a Secret's display form, or
+// the plain value with any word in a credential's format redacted (a
+// server echoing a token in a custom header).
 func (h Header) Display() string {
 	if h.Sensitive() {
 		return h.Secret.String()
 	}
-	return h.Value
+	return secrets.ScrubText(h.Value)
 }
 
-// NewHeader builds a header, wrapping credential values in a Secret.
+// NewHeader builds a header, wrapping credential values in a Secret: those
+// of the credential headers, and a URL header's (Referer, Location) when
+// the URL carries a credential (an OAuth callback's access_token=, a
+// userinfo password), so reports never show it. A Cookie that is only a
+// redaction marker or a placeholder (REDACTED, ***, <cookie>) is held as
+// such, not as a cookie.
 func NewHeader(name, value string) Header {
 	switch {
 	case secrets.IsAuthorizationHeader(name):
 		return Header{Name: name, Secret: secrets.NewAuthorization(value)}
 	case secrets.IsCookieHeader(name):
-		if value == "" {
+		switch {
+		case value == "":
 			return Header{Name: name}
+		case secrets.IsRedactionMarker(value) || secrets.IsPlaceholder(value):
+			return Header{Name: name, Secret: secrets.New(value)}
 		}
 		return Header{Name: name, Secret: secrets.NewCookie(value)}
 	case secrets.IsCredentialHeader(name):
@@ -182,8 +208,59 @@ func NewHeader(name, value string) Header {
 			return Header{Name: name}
 		}
 		return Header{Name: name, Secret: secrets.New(value)}
+	case isURLHeader(name) && urlHoldsCredential(value):
+		return Header{Name: name, Secret: secrets.New(value)}
 	}
 	return Header{Name: name, Value: value}
+}
+
+// isURLHeader names the headers whose value is a URL the client or the
+// server copied from elsewhere, credentials included.
+func isURLHeader(name string) bool {
+	return strings.EqualFold(name, "Referer") || strings.EqualFold(name, "Location") || strings.EqualFold(name, "Content-Location")
+}
+
+// urlHoldsCredential reports a URL with a credential in it: a userinfo
+// password or a user name in a credential's format, or a credential-named
+// parameter with a value in its query or fragment (the implicit grant's
+// #access_token=).
+func urlHoldsCredential(v string) bool {
+	if strings.IndexAny(v, "?#@") < 0 {
+		return false
+	}
+	u := logURL(v, "", "", nil)
+	if !u.Password.IsZero() || u.User != "" && LooksLikeCredential(u.User) {
+		return true
+	}
+	ps := u.Query
+	if _, frag, ok := strings.Cut(v, "#"); ok {
+		ps = append(ps, ParseQuery(frag, "fragment")...)
+	}
+	for _, p := range ps {
+		if p.Sensitive() {
+			return true
+		}
+	}
+	return false
+}
+
+// redirectTarget is a redirect URL as Response.RedirectURL holds it: as
+// sent, or in its redacted form when it carries a credential. Where it
+// points (scheme, host, port, path) survives either way.
+func redirectTarget(raw string) string {
+	if !urlHoldsCredential(raw) {
+		return raw
+	}
+	return logURL(raw, "", "", nil).String()
+}
+
+// location is the Location header as Response.RedirectURL holds it.
+func (hs Headers) location() string {
+	h, _ := hs.Get("Location")
+	if h.Sensitive() {
+		return redirectTarget(h.Secret.Reveal())
+	}
+	return h.Value
 }
 
 // Headers is an ordered header list; duplicates are kept and names compare
@@ -237,12 +314,12 @@ type Param struct {
 // Sensitive reports whether the value is held as a Secret.
 func (p Param) Sensitive() bool { return !p.Secret.IsZero() }
 
-// Display is the value as reports may show it.
+// Display is the value as reports may show it (see Header.Display).
 func (p Param) Display() string {
 	if p.Sensitive() {
 		return p.Secret.String()
 	}
-	return p.Value
+	return secrets.ScrubText(p.Value)
 }
 
 // NewParam builds a param, wrapping credential-named values in a Secret.
@@ -266,8 +343,8 @@ type URL struct {
 	// User is the userinfo name (not secret); Password its password.
 	User     string
 	Password secrets.Secret
-	// Opaque holds a URL that did not parse (a relative one, garbage): its
-	// display form only.
+	// Invalid marks a URL that did not parse: nothing of it is kept, and
+	// Path holds the display text "(unparsable URL)".
 	Invalid bool
 }
 
@@ -275,8 +352,8 @@ type URL struct {
 func ParseURL(raw string) URL {
 	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil {
-		// Keep only what is certainly not secret: the scheme and host
-		// up to the first path character.
+		// Nothing of it is kept: the text that failed to parse may hold
+		// a credential anywhere.
 		return URL{Invalid: true, Path: "(unparsable URL)"}
 	}
 	out := URL{Scheme: strings.ToLower(u.Scheme), Host: u.Host, Path: u.Path}
@@ -343,7 +420,11 @@ func (u URL) Port() string {
 }
 
 // String renders the URL with credentials redacted: a password becomes
-// "***", a credential query value its display form.
+// "***", a credential query value its display form, a path segment in a
+// credential's format "{secret}", a user name in a credential's format
+// (an API key given as the user) "<redacted>", and so does a credential
+// inside another query value (a JWT in state=, a redirect_uri with its own
+// access_token=).
 func (u URL) String() string {
 	if u.Invalid {
 		return u.Path
@@ -354,7 +435,11 @@ func (u URL) String() string {
 		b.WriteString("://")
 	}
 	if u.User != "" || !u.Password.IsZero() {
-		b.WriteString(url.PathEscape(u.User))
+		if LooksLikeCredential(u.User) {
+			b.WriteString("<redacted>")
+		} else {
+			b.WriteString(url.PathEscape(u.User))
+		}
 		if !u.Password.IsZero() {
 			b.WriteString(":***")
 		}
@@ -375,10 +460,29 @@ func (u URL) String() string {
 			b.WriteString(">")
 		} else if p.Value != "" {
 			b.WriteByte('=')
-			b.WriteString(url.QueryEscape(p.Value))
+			b.WriteString(shownQueryValue(p.Name, p.Value))
 		}
 	}
 	return b.String()
+}
+
+// shownQueryValue is the value of a query parameter not named as a
+// credential, escaped, with any credential in it redacted: one in a known
+// format, or one the detectors find in "?name=value". The redaction is done
+// on the plain text, as the escaped text would hide it from the detectors.
+func shownQueryValue(name, v string) string {
+	found := LooksLikeCredential(v)
+	if !found {
+		secrets.ScanLine([]byte("?"+name+"="+v), func(secrets.Match) { found = true })
+	}
+	if !found {
+		return url.QueryEscape(v)
+	}
+	t := secrets.ScrubText(v)
+	if t == v {
+		return "<redacted>"
+	}
+	return strings.ReplaceAll(url.QueryEscape(t), url.QueryEscape("<redacted>"), "<redacted>")
 }
 
 // PathOnly renders scheme, host and path (no query), for endpoints.

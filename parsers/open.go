@@ -3,7 +3,6 @@ package parsers
 import (
 	"bufio"
 	"bytes"
-	"compress/gzip"
 	"errors"
 	"fmt"
 	"io"
@@ -29,15 +28,9 @@ func Open(r io.Reader, name string, forced Format, o Options) (Reader, error) {
 // refused, and the format is sniffed unless forced. sanitize uses it to
 // read exactly what analyze reads.
 func Prepare(r io.Reader, name string, forced Format, o Options) (*bufio.Reader, Format, error) {
-	o = o.withDefaults()
-	in := &countingReader{r: r}
-	br := bufio.NewReaderSize(in, 64<<10)
-	if head, _ := br.Peek(2); len(head) == 2 && head[0] == 0x1f && head[1] == 0x8b {
-		zr, err := gzip.NewReader(br)
-		if err != nil {
-			return nil, "", fmt.Errorf("gzip: %w", err)
-		}
-		br = bufio.NewReaderSize(&bombGuard{r: zr, in: in, max: o.MaxDecompressed, ratio: o.MaxRatio}, 64<<10)
+	br, _, err := Decompressed(r, o)
+	if err != nil {
+		return nil, "", err
 	}
 	f := forced
 	if f == "" || f == "auto" {
@@ -130,13 +123,6 @@ var reHARStart = regexp.MustCompile(`^(?:[A-Za-z_$][A-Za-z0-9_$.]*\s*\(\s*)?\{\s
 func firstN(b []byte, n int) []byte {
 	if len(b) > n {
 		return b[:n]
-	}
-	return b
-}
-
-func firstLine(b []byte) []byte {
-	if i := bytes.IndexByte(b, '\n'); i >= 0 {
-		return b[:i]
 	}
 	return b
 }

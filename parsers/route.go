@@ -11,21 +11,10 @@ import (
 // concrete path into a template so /v1/users/123 and /v1/users/456 count as
 // one endpoint, and so no id or token reaches the endpoint table.
 
-var (
-	reDigits  = regexp.MustCompile(`^[0-9]+$`)
-	reUUID    = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
-	reULID    = regexp.MustCompile(`^[0-7][0-9A-HJKMNP-TV-Za-hjkmnp-tv-z]{25}$`)
-	reHex     = regexp.MustCompile(`^[0-9a-fA-F]{8,}$`)
-	reVersion = regexp.MustCompile(`^(v[0-9]+(\.[0-9]+)*([a-z]+[0-9]*)?|[0-9]{4}-[0-9]{2}-[0-9]{2})$`)
-	// reObjectID matches prefixed object ids: cus_NffrFeUfNV2Hib, ch_3MmlLrLkdIwHu7ix,
-	// usr-01HZX... (a short lower-case prefix, then a long id with digits
-	// or mixed case).
-	reObjectID = regexp.MustCompile(`^[a-z]{1,12}[_-][A-Za-z0-9]{8,}$`)
-	// reNumberedID matches short prefixed or business ids whose tail
-	// carries a number: ord_1001, INV-2024-0042, user-1234.
-	reNumberedID = regexp.MustCompile(`^[A-Za-z]{1,12}[_-][A-Za-z0-9_-]{2,}$`)
-	reOpaque     = regexp.MustCompile(`^[A-Za-z0-9_.~=+%-]{20,}$`)
-)
+// reULID is a ULID (Crockford base32, first character 0-7); only 26-byte
+// segments are tried. The other shapes are byte tests: Route runs on every
+// exchange, and regular expressions made it cost microseconds per path.
+var reULID = regexp.MustCompile(`^[0-7][0-9A-HJKMNP-TV-Za-hjkmnp-tv-z]{25}$`)
 
 // SegmentPlaceholder returns the placeholder a path segment becomes, or ""
 // when the segment stays as it is.
@@ -33,30 +22,102 @@ func SegmentPlaceholder(seg string) string {
 	if seg == "" {
 		return ""
 	}
-	if reVersion.MatchString(seg) {
+	if isVersion(seg) {
 		return ""
 	}
 	if LooksLikeCredential(seg) {
 		return "{secret}"
 	}
 	switch {
-	case reDigits.MatchString(seg):
+	case allDigits(seg):
 		return "{id}"
-	case reUUID.MatchString(seg):
+	case isUUID(seg):
 		return "{uuid}"
 	case len(seg) == 26 && reULID.MatchString(seg) && hasDigit(seg):
 		return "{ulid}"
-	case reHex.MatchString(seg) && hasDigit(seg):
+	case len(seg) >= 8 && allIn(seg, isHex) && hasDigit(seg):
 		return "{hex}"
-	case reObjectID.MatchString(seg) && hasDigitOrMixed(seg[strings.IndexAny(seg, "_-")+1:]):
-		return "{id}"
-	case reNumberedID.MatchString(seg) && digits(seg[strings.IndexAny(seg, "_-")+1:]) >= 3:
-		return "{id}"
-	case reOpaque.MatchString(seg) && (hasDigit(seg) || strings.ContainsAny(seg, "=%") || randomCase(seg)):
+	}
+	// Prefixed ids: a short word, '_' or '-', an id. The first '_' or '-'
+	// ends the prefix.
+	if i := strings.IndexAny(seg, "_-"); i >= 1 && i <= 12 {
+		prefix, tail := seg[:i], seg[i+1:]
+		switch {
+		case len(tail) >= 8 && allIn(prefix, isLower) && allIn(tail, isAlnum) && hasDigitOrMixed(tail):
+			// cus_NffrFeUfNV2Hib, ch_3MmlLrLkdIwHu7ix, usr-01HZX…
+			return "{id}"
+		case len(tail) >= 2 && allIn(prefix, isLetter) && allIn(tail, isIDByte) && digits(tail) >= 3:
+			// business ids whose tail carries a number: ord_1001,
+			// INV-2024-0042, user-1234
+			return "{id}"
+		}
+	}
+	if len(seg) >= 20 && allIn(seg, isOpaqueByte) && (hasDigit(seg) || strings.ContainsAny(seg, "=%") || randomCase(seg)) {
 		return "{token}"
 	}
 	return ""
 }
+
+// isVersion matches v1, v2.1, v1beta2, and a date 2024-06-01 (API
+// versions, which stay in routes).
+func isVersion(s string) bool {
+	if len(s) == 10 && s[4] == '-' && s[7] == '-' {
+		return allDigits(s[:4]) && allDigits(s[5:7]) && allDigits(s[8:])
+	}
+	if len(s) < 2 || s[0] != 'v' {
+		return false
+	}
+	i := skip(s, 1, isDigit)
+	if i == 1 {
+		return false
+	}
+	for i < len(s) && s[i] == '.' {
+		j := skip(s, i+1, isDigit)
+		if j == i+1 {
+			return false
+		}
+		i = j
+	}
+	if j := skip(s, i, isLower); j > i {
+		i = skip(s, j, isDigit)
+	}
+	return i == len(s)
+}
+
+// isUUID matches 8-4-4-4-12 hex digits.
+func isUUID(s string) bool {
+	if len(s) != 36 || s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if i != 8 && i != 13 && i != 18 && i != 23 && !isHex(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// skip returns the index of the first byte at or after i not in the set.
+func skip(s string, i int, in func(byte) bool) int {
+	for i < len(s) && in(s[i]) {
+		i++
+	}
+	return i
+}
+
+func allIn(s string, in func(byte) bool) bool { return skip(s, 0, in) == len(s) }
+
+func isDigit(c byte) bool  { return c >= '0' && c <= '9' }
+func isLower(c byte) bool  { return c >= 'a' && c <= 'z' }
+func isLetter(c byte) bool { return isLower(c) || c >= 'A' && c <= 'Z' }
+func isAlnum(c byte) bool  { return isLetter(c) || isDigit(c) }
+
+// isIDByte: what a business id's tail is made of.
+func isIDByte(c byte) bool { return isAlnum(c) || c == '_' || c == '-' }
+
+// isOpaqueByte: what an opaque token in a path is made of (base64url,
+// base64, percent-escapes).
+func isOpaqueByte(c byte) bool { return isAlnum(c) || strings.IndexByte("_.~=+%-", c) >= 0 }
 
 func digits(s string) int {
 	n := 0
@@ -113,8 +174,8 @@ func Route(path string) string {
 // "{secret}" and leaves the rest, so a displayed URL never carries a key
 // that was put in the path.
 func RedactPath(path string) string {
-	if !strings.ContainsAny(path, "_-.") || len(path) < 20 {
-		return path
+	if len(path) < 16 {
+		return path // no segment is long enough
 	}
 	segs := strings.Split(path, "/")
 	changed := false

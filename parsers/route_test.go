@@ -30,3 +30,17 @@ func TestRoute(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkRoute: Route runs once per exchange (rules.EndpointOf), on paths
+// like these.
+func BenchmarkRoute(b *testing.B) {
+	paths := []string{"/v1/users/123/orders", "/api/2024-06-01/reports/daily", "/v1/customers/cus_NffrFeUfNV2Hib",
+		"/static/app.3f9a1c02b7d4.js", "/v1/users/3f2b6c1e-9a4d-4e8b-b2a1-7c5d9e0f1a2b", "/healthz", "/v2/me",
+		"/graphql", "/oauth/token", "/v1/items/42/comments/7", "/v1/share/LswQfiHyZ_XMRMldMxaZgQEUbOBL-aeC"}
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		for _, p := range paths {
+			Route(p)
+		}
+	}
+}

@@ -2,7 +2,6 @@ package sanitize
 
 import (
 	"bytes"
-	"encoding/base64"
 	"mime"
 	"strings"
 	"unicode/utf8"
@@ -126,7 +125,7 @@ func (r *replacer) encodedBody(mimeType, text, encoding, field string) string {
 	if !strings.EqualFold(strings.TrimSpace(encoding), "base64") {
 		return r.body(mimeType, text, field)
 	}
-	dec, enc, ok := decodeBase64(text)
+	dec, enc, ok := parsers.DecodeBase64Encoding(text)
 	if !ok {
 		return r.detect(text, field)
 	}
@@ -138,19 +137,4 @@ func (r *replacer) encodedBody(mimeType, text, encoding, field string) string {
 		return text
 	}
 	return enc.EncodeToString([]byte(out))
-}
-
-// decodeBase64 decodes with the first alphabet that accepts the text and
-// returns that alphabet, to re-encode with it.
-func decodeBase64(s string) ([]byte, *base64.Encoding, bool) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return nil, nil, false
-	}
-	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
-		if b, err := enc.DecodeString(s); err == nil {
-			return b, enc, true
-		}
-	}
-	return nil, nil, false
 }

@@ -2,12 +2,12 @@ package sanitize
 
 import (
 	"bytes"
-	"encoding/hex"
 	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
 
+	"github.com/authtriage/authtriage/parsers"
 	"github.com/authtriage/authtriage/secrets"
 )
 
@@ -58,7 +58,7 @@ func (c *curlText) feed(line, end string, num int, emit func(string) error) erro
 		return nil
 	}
 	f := "line " + strconv.Itoa(num)
-	return emit(c.r.textLine(c.r.urlsInText(c.structured(line), f), f) + end)
+	return emit(c.r.textLine(line, c.r.urlsInText(c.structured(line), f), f) + end)
 }
 
 // structured applies what the transcript's structure says about a line.
@@ -253,10 +253,6 @@ var curlValueOpts = map[string]string{
 	"--aws-sigv4": "", "--pass": "whole", "--proxy-pass": "whole", "--sasl-authzid": "",
 }
 
-// curlShortWithArg lists curl's short options that take an argument, so a
-// glued value (-uuser:pass, -H"X: y") is recognised.
-const curlShortWithArg = "AbcCdDeEFHhKmoPQrtTuUwxXyYz"
-
 // command sanitizes a curl command line from i (the arguments): option
 // values by the option, URLs as URLs.
 func (c *curlText) command(line string, i int) string {
@@ -291,7 +287,7 @@ func (c *curlText) command(line string, i int) string {
 			}
 			continue
 		}
-		if len(w) > 2 && w[0] == '-' && w[1] != '-' && strings.IndexByte(curlShortWithArg, w[1]) >= 0 && a.simple && a.quote == 0 {
+		if len(w) > 2 && w[0] == '-' && w[1] != '-' && parsers.CurlShortOptionTakesArg(w[1]) && a.simple && a.quote == 0 {
 			// glued short option: -uuser:pass
 			if kind, ok := curlValueOpts[w[:2]]; ok && kind != "" {
 				v := shellArg{start: a.start + 2, end: a.end, vs: a.vs + 2, ve: a.ve, val: w[2:], simple: true}
@@ -474,7 +470,7 @@ func (c *curlText) structuredHeader(l string, first bool) string {
 		name := l[m[2]:m[3]]
 		return l[:m[4]] + c.r.header(name, l[m[4]:m[5]], name)
 	}
-	return c.r.textLine(l, "trace")
+	return c.r.textLine(l, l, "trace")
 }
 
 // flushRaw emits a record whose lines cannot be rebuilt: each line through
@@ -486,7 +482,7 @@ func (c *curlText) flushRaw(emit func(string) error) error {
 		return err
 	}
 	for i, l := range b.lines {
-		if err := emit(c.r.textLine(l, "trace") + b.ends[i]); err != nil {
+		if err := emit(c.r.textLine(l, l, "trace") + b.ends[i]); err != nil {
 			return err
 		}
 	}
@@ -504,7 +500,7 @@ func (c *curlText) emitRaw(b *traceBlock, emit func(string) error) error {
 		if m := reDumpLine.FindStringIndex(l); m != nil && len(l) > hexColumn && isHexDumpLine(l[m[1]:]) {
 			l = dotColumn(l)
 		} else if b.kind != "SSL data" {
-			l = c.r.textLine(l, "trace")
+			l = c.r.textLine(l, l, "trace")
 		}
 		if err := emit(l + b.ends[i]); err != nil {
 			return err
@@ -513,9 +509,11 @@ func (c *curlText) emitRaw(b *traceBlock, emit func(string) error) error {
 	return nil
 }
 
+// isHexDumpLine reports the payload of a --trace (hex) dump line, which has
+// an ASCII column after the 48 characters of hex.
 func isHexDumpLine(p string) bool {
-	_, ok := decodeHexDump(p)
-	return ok
+	_, ok := parsers.DecodeCurlHexDump(p)
+	return ok && len(p) > 48
 }
 
 // decode rebuilds a record's bytes from its dump lines: hex (--trace) or
@@ -536,12 +534,12 @@ func (b *traceBlock) decode() ([]byte, bool, bool) {
 		payload := l[len(sm[0]):]
 		if hexMode == 0 {
 			hexMode = -1
-			if _, ok := decodeHexDump(payload); ok {
+			if isHexDumpLine(payload) {
 				hexMode = 1
 			}
 		}
 		if hexMode == 1 {
-			d, ok := decodeHexDump(payload)
+			d, ok := parsers.DecodeCurlHexDump(payload)
 			if !ok || int(off) != len(out) {
 				return nil, false, false
 			}
@@ -561,32 +559,6 @@ func (b *traceBlock) decode() ([]byte, bool, bool) {
 		out = append(out, '\r', '\n')
 	}
 	return out, hexMode == 1, true
-}
-
-// decodeHexDump reads "hh hh … (16 columns, 48 characters) ASCII".
-func decodeHexDump(p string) ([]byte, bool) {
-	if len(p) < 49 {
-		return nil, false
-	}
-	var out []byte
-	for i := 0; i+3 <= 48; i += 3 {
-		g := p[i : i+3]
-		if g == "   " {
-			break
-		}
-		if g[2] != ' ' {
-			return nil, false
-		}
-		v, err := hex.DecodeString(g[:2])
-		if err != nil {
-			return nil, false
-		}
-		out = append(out, v[0])
-	}
-	if len(out) == 0 || len(p)-48 > len(out) {
-		return nil, false
-	}
-	return out, true
 }
 
 // dumpLines writes bytes as curl does: --trace 16 bytes a line in hex and

@@ -79,11 +79,35 @@ func (r *replacer) detectLine(line string, from int, field string, floor ...int)
 }
 
 // textLine sanitizes one line of a text input after its structure was
-// applied: the detectors until they find nothing more (a replacement can
-// change a neighbour's context), then the values already replaced
-// elsewhere in the input.
-func (r *replacer) textLine(line, field string) string {
-	return r.applyKnown(r.detectLoop(line, field), field)
+// applied to orig (line is the result): the detectors until they find
+// nothing more (a replacement can change a neighbour's context), what they
+// found in orig that the rewrite left in place, then the values already
+// replaced elsewhere in the input.
+func (r *replacer) textLine(orig, line, field string) string {
+	return r.applyKnown(r.redetect(orig, r.detectLoop(line, field), field), field)
+}
+
+// redetect replaces, in line (the rewrite of orig), the values the
+// detectors find in orig that are still there: a structured rewrite can
+// take away the context a detector needs (a curl -u whose user name reads
+// as "Authorization:" makes the next word a credential in orig, not once
+// the password is replaced). Only values of 8 bytes or more are looked
+// for, which cannot be mistaken for other text of the line; detectLoop
+// has already run over the line itself.
+func (r *replacer) redetect(orig, line, field string) string {
+	if orig == line {
+		return line
+	}
+	secrets.ScanLine([]byte(orig), func(m secrets.Match) {
+		v := orig[m.Start:m.End]
+		if len(v) < 8 || !strings.Contains(line, v) {
+			return
+		}
+		if out, ok := r.value(v, m.Secret.Kind(), field, m.Detector); ok {
+			line = strings.ReplaceAll(line, v, out)
+		}
+	})
+	return line
 }
 
 // detectLoop runs the detectors until they find nothing more.

@@ -25,6 +25,10 @@ type jnode struct {
 	// for strings: the value after sanitization, when it changed
 	repl    string
 	changed bool
+	// for strings: the decoded source, once asked for (every pass over
+	// the tree reads it, and decoding allocates)
+	dec     string
+	decoded bool
 	// done marks a string the HAR structure already sanitized, so the
 	// final pass over every string skips it
 	done bool
@@ -182,7 +186,15 @@ func (n *jnode) str() string {
 	if n.changed {
 		return n.repl
 	}
-	raw := n.src[n.start:n.end]
+	if !n.decoded {
+		n.dec, n.decoded = decodeJSONString(n.src[n.start:n.end]), true
+	}
+	return n.dec
+}
+
+// decodeJSONString decodes a JSON string literal; its inside as it is when
+// it does not decode.
+func decodeJSONString(raw []byte) string {
 	if bytes.IndexByte(raw, '\\') < 0 {
 		return string(raw[1 : len(raw)-1])
 	}

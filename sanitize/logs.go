@@ -13,9 +13,22 @@ import (
 // key=value pairs of logfmt and of nginx/Apache log_format extensions, and
 // every URL and quoted request line in the text.
 
-// logLine sanitizes one line of an access or application log.
+// logText sanitizes one line of a log or of any text: its structure
+// (logLine), then the detectors.
+func (r *replacer) logText(line, field string) string {
+	out := r.logLine(line, field)
+	if isJSONLine(line) {
+		// Values were already compared with the known ones; keys were
+		// not. Replacing a value keeps its key, the context a detector
+		// needs, so redetect is not needed.
+		return r.detectLoop(out, field)
+	}
+	return r.textLine(line, out, field)
+}
+
+// logLine applies what a log line's structure says about its values.
 func (r *replacer) logLine(line, field string) string {
-	if t := strings.TrimSpace(line); strings.HasPrefix(t, "{") && strings.HasSuffix(t, "}") {
+	if isJSONLine(line) {
 		if root, err := parseJSON([]byte(line)); err == nil {
 			root.walkStrings("", func(key string, n *jnode) {
 				n.set(r.applyKnown(r.logValue(key, n.str(), field), field))
@@ -140,10 +153,20 @@ func (r *replacer) urlsInText(s, field string) string {
 		s = reURL.ReplaceAllStringFunc(s, func(u string) string { return r.url(u, field+" url") })
 	}
 	if strings.Contains(s, " HTTP/") && strings.Contains(s, `"`) {
-		s = reReqLine.ReplaceAllStringFunc(s, func(m string) string {
-			sm := reReqLine.FindStringSubmatchIndex(m)
-			return m[:sm[2]] + r.url(m[sm[2]:sm[3]], field+" request") + m[sm[3]:]
-		})
+		var b strings.Builder
+		last := 0
+		for _, m := range reReqLine.FindAllStringSubmatchIndex(s, -1) {
+			target := s[m[2]:m[3]]
+			if out := r.url(target, field+" request"); out != target {
+				b.WriteString(s[last:m[2]])
+				b.WriteString(out)
+				last = m[3]
+			}
+		}
+		if last > 0 {
+			b.WriteString(s[last:])
+			s = b.String()
+		}
 	}
 	return s
 }

@@ -118,7 +118,7 @@ func TestRoundTrip(t *testing.T) {
 				t.Errorf("records/exchanges: input %d/%d, copy %d/%d", a.records, a.exchanges, b.records, b.exchanges)
 			}
 			for _, s := range b.secrets {
-				if !sanitizedForm(s.raw) && !strings.Contains(s.raw, "<redacted:") && !strings.Contains(s.raw, "%3Credacted%3A") && distinctive(s.raw) {
+				if !sanitizedForm(s.raw) && !strings.Contains(s.raw, "<redacted:") && !strings.Contains(s.raw, "%3Credacted%3A") && sanitize.Distinctive(s.raw) {
 					t.Errorf("copy still holds a credential the parser reads: %s at %s", secrets.New(s.raw), s.where)
 				}
 			}
@@ -168,7 +168,7 @@ func inputCredentials(t *testing.T, path string, b []byte) []cred {
 	var out []cred
 	add := func(raw, where string) {
 		raw = strings.Trim(strings.TrimSpace(raw), `"'`)
-		if !distinctive(raw) || sanitizedForm(raw) {
+		if !sanitize.Distinctive(raw) || sanitizedForm(raw) {
 			return
 		}
 		if strings.HasPrefix(raw, "eyJ") && strings.Count(raw, ".") < 2 {
@@ -372,31 +372,6 @@ func diffFindings(a, b map[int][]string) string {
 		}
 	}
 	return d.String()
-}
-
-// distinctive: a value that cannot turn up elsewhere by chance — at least 8
-// bytes and not a plain word (the sanitizer replaces such values wherever
-// they appear; a plain word, cookie value "accepted", only where it was a
-// credential).
-func distinctive(s string) bool {
-	if len(s) < 8 || strings.ContainsAny(s, " \t\r\n") {
-		return false
-	}
-	if len(s) >= 16 {
-		return true
-	}
-	var digit, upper, lower bool
-	for _, c := range s {
-		switch {
-		case c >= '0' && c <= '9':
-			digit = true
-		case c >= 'A' && c <= 'Z':
-			upper = true
-		case c >= 'a' && c <= 'z':
-			lower = true
-		}
-	}
-	return digit || upper && lower
 }
 
 func mustRead(t *testing.T, p string) []byte {

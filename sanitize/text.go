@@ -55,17 +55,7 @@ func sanitizeText(br *bufio.Reader, w io.Writer, name string, curl bool, maxLine
 				return err
 			}
 		default:
-			f := "line " + strconv.Itoa(num)
-			l := string(line)
-			out := r.logLine(l, f)
-			if isJSONLine(l) {
-				// values already compared with the known ones; keys
-				// are not
-				out = r.detectLoop(out, f)
-			} else {
-				out = r.textLine(out, f)
-			}
-			if err := emit(out + end); err != nil {
+			if err := emit(r.logText(string(line), "line "+strconv.Itoa(num)) + end); err != nil {
 				return err
 			}
 		}

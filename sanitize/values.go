@@ -32,8 +32,6 @@ func (r *replacer) header(name, v, field string) string {
 		v = strings.Join(lines, "\n")
 	case secrets.IsCredentialHeader(name):
 		v = r.whole(v, "", field)
-	case lname == ":path":
-		v = r.url(v, field)
 	case isURLHeader(lname):
 		v = r.url(v, field)
 	case lname == "refresh":
@@ -48,7 +46,7 @@ func (r *replacer) header(name, v, field string) string {
 func isURLHeader(lname string) bool {
 	switch lname {
 	case "location", "content-location", "referer", "referrer", "origin", "link", "x-original-url",
-		"x-rewrite-url", "x-forwarded-uri", "x-original-uri", ":authority", "destination":
+		"x-rewrite-url", "x-forwarded-uri", "x-original-uri", ":authority", ":path", "destination":
 		return true
 	}
 	return false
@@ -164,26 +162,7 @@ func (r *replacer) basic(inner, field string) string {
 
 // words replaces each blank-separated word of a value.
 func (r *replacer) words(v, field string) string {
-	var b strings.Builder
-	start := -1
-	for i := 0; i <= len(v); i++ {
-		blank := i < len(v) && (v[i] == ' ' || v[i] == '\t')
-		if i < len(v) && !blank {
-			if start < 0 {
-				start = i
-			}
-			continue
-		}
-		if start >= 0 {
-			out, _ := r.value(v[start:i], "", field, "")
-			b.WriteString(out)
-			start = -1
-		}
-		if i < len(v) {
-			b.WriteByte(v[i])
-		}
-	}
-	return b.String()
+	return r.runs(v, field, func(c byte) bool { return c != ' ' && c != '\t' })
 }
 
 // isAuthParams reports an auth-param list (Digest username="x", response="…";
@@ -448,9 +427,14 @@ func isToken68(s string) bool {
 	return body != ""
 }
 
-// token68Runs replaces each run of token68 bytes and keeps the others, and
-// the markers of an earlier sanitization.
+// token68Runs replaces each run of token68 bytes and keeps the others.
 func (r *replacer) token68Runs(v, field string) string {
+	return r.runs(v, field, token68Byte)
+}
+
+// runs replaces each run of the bytes in the set and keeps the others, and
+// the markers of an earlier sanitization.
+func (r *replacer) runs(v, field string, inRun func(byte) bool) string {
 	var b strings.Builder
 	start := -1
 	for i := 0; i <= len(v); i++ {
@@ -469,7 +453,7 @@ func (r *replacer) token68Runs(v, field string) string {
 				continue
 			}
 		}
-		if i < len(v) && token68Byte(v[i]) {
+		if i < len(v) && inRun(v[i]) {
 			if start < 0 {
 				start = i
 			}

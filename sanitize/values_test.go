@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/authtriage/authtriage/parsers"
 	"github.com/authtriage/authtriage/secrets"
 )
 
@@ -117,12 +118,16 @@ func TestBody(t *testing.T) {
 
 func TestEncodedBody(t *testing.T) {
 	plain := `{"access_token":"9f8e7d6c5b4a39281706f5e4","token_type":"Bearer"}`
-	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawURLEncoding} {
+	for _, in := range []string{
+		base64.StdEncoding.EncodeToString([]byte(plain)),
+		base64.RawURLEncoding.EncodeToString([]byte(plain)),
+		base64.StdEncoding.EncodeToString([]byte(plain)) + "=", // bad padding: the HAR reader decodes it
+	} {
 		r := &replacer{}
-		out := r.encodedBody("application/json", enc.EncodeToString([]byte(plain)), "base64", "b")
-		// re-encoded in the first alphabet that read it (the readers
-		// accept any)
-		dec, _, ok := decodeBase64(out)
+		out := r.encodedBody("application/json", in, "base64", "b")
+		// re-encoded in the first alphabet that read it, which the
+		// readers decode
+		dec, ok := parsers.DecodeBase64(out)
 		if !ok {
 			t.Fatalf("not base64 any more: %q", out)
 		}
@@ -223,7 +228,7 @@ func TestCurlCommand(t *testing.T) {
 	}
 	for _, tt := range tests {
 		c := &curlText{r: &replacer{}, max: 1 << 20}
-		if got := norm(c.r.textLine(c.structured(tt.in), "l")); got != tt.want {
+		if got := norm(c.r.textLine(tt.in, c.structured(tt.in), "l")); got != tt.want {
 			t.Errorf("%s\n got %s\nwant %s", tt.in, got, tt.want)
 		}
 	}
@@ -250,7 +255,7 @@ func TestCurlLines(t *testing.T) {
 	}
 	for _, tt := range tests {
 		c := &curlText{r: &replacer{}, max: 1 << 20}
-		if got := norm(c.r.textLine(c.structured(tt.in), "l")); got != tt.want {
+		if got := norm(c.r.textLine(tt.in, c.structured(tt.in), "l")); got != tt.want {
 			t.Errorf("%s\n got %s\nwant %s", tt.in, got, tt.want)
 		}
 	}
@@ -270,13 +275,7 @@ func TestLogLines(t *testing.T) {
 	}
 	for _, tt := range tests {
 		r := &replacer{}
-		out := r.logLine(tt.in, "l")
-		if isJSONLine(tt.in) {
-			out = r.detectLoop(out, "l")
-		} else {
-			out = r.textLine(out, "l")
-		}
-		if got := norm(out); got != tt.want {
+		if got := norm(r.logText(tt.in, "l")); got != tt.want {
 			t.Errorf("%s\n got %s\nwant %s", tt.in, got, tt.want)
 		}
 	}
@@ -293,7 +292,7 @@ func TestDumpLines(t *testing.T) {
 		t.Errorf("hex dump: %q", hex[0])
 	}
 	for _, l := range hex {
-		if d, ok := decodeHexDump(l[6:]); !ok || len(d) == 0 {
+		if d, ok := parsers.DecodeCurlHexDump(l[6:]); !ok || len(d) == 0 || !isHexDumpLine(l[6:]) {
 			t.Errorf("hex line does not decode: %q", l)
 		}
 	}
