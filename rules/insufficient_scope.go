@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/authtriage/authtriage/parsers"
+	"github.com/authtriage/authtriage/secrets"
 )
 
 type insufficientScope struct{}
@@ -89,12 +90,14 @@ func (insufficientScope) Check(c *Context, rec *parsers.Record) {
 	if !said && len(missing) == 0 {
 		return
 	}
+	// The scopes come from the server's challenge: scrubbed like the rest
+	// of it (challengeEvidence).
 	msg := describe(ex) + ": the server accepted the credential but it lacks the required scope"
 	switch {
 	case len(missing) > 0:
-		msg += " (" + strings.Join(missing, " ") + " is not in the token's scopes)"
+		msg += " (" + oneLine(secrets.ScrubText(strings.Join(missing, " ")), 200) + " is not in the token's scopes)"
 	case len(required) > 0:
-		msg += " (" + strings.Join(required, " ") + ")"
+		msg += " (" + oneLine(secrets.ScrubText(strings.Join(required, " ")), 200) + ")"
 	}
 	if cred, ok := f.Authorization(); ok {
 		ev = append([]Evidence{credEvidence(cred)}, ev...)
