@@ -153,3 +153,24 @@ func isPlaceholderWord(v string) bool {
 	}
 	return placeholderWords[string(buf[:len(v)])]
 }
+
+// plainPlaceholder reports a placeholder whose text may be shown: a listed
+// word, or a template whose letters read as a name (API_KEY, accessToken,
+// your-token): no digit, no non-ASCII byte, at most two camelCase humps.
+// Anything else may be a credential that merely has a template's shape.
+func plainPlaceholder(v string) bool {
+	v = strings.TrimSpace(v)
+	if isPlaceholderWord(v) {
+		return true
+	}
+	humps := 0
+	for i := 0; i < len(v); i++ {
+		switch c := v[i]; {
+		case c >= '0' && c <= '9' || c >= 0x80:
+			return false
+		case c >= 'A' && c <= 'Z' && i > 0 && v[i-1] >= 'a' && v[i-1] <= 'z':
+			humps++
+		}
+	}
+	return humps <= 2
+}

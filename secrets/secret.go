@@ -194,9 +194,13 @@ func displayValue(raw string, k Kind, prefix string, fp Fingerprint) string {
 			return "sanitized " + m.Kind + " " + p + "(" + strconv.Itoa(m.Len) + " chars) #" + m.FP
 		}
 		// Markers and placeholders carry no secret; showing them tells the
-		// reader what was sent. Long ones are cut so a mistaken
-		// classification cannot print a whole value.
-		return string(k) + " " + strconv.Quote(cut(raw, 40))
+		// reader what was sent. Long ones are cut. A template shape can
+		// wrap anything, though ($Pa55w0rd is $NAME to IsPlaceholder): a
+		// placeholder that does not read as a name is shown like a
+		// credential, below.
+		if k == KindRedacted || plainPlaceholder(raw) {
+			return string(k) + " " + strconv.Quote(cut(raw, 40))
+		}
 	}
 	var b strings.Builder
 	b.WriteString(string(k))
