@@ -208,7 +208,9 @@ func (f *Facts) cookieCredentials(h parsers.Header) []Credential {
 	var out []Credential
 	for _, part := range strings.Split(h.Secret.Reveal(), ";") {
 		name, val, ok := strings.Cut(strings.TrimSpace(part), "=")
-		if !ok || val == "" {
+		if !ok || strings.Trim(val, "=") == "" {
+			// no value, or base64 padding: "dXNlcjpwYXNz==" is a bare
+			// token, whose "name" must not become a field name
 			continue
 		}
 		s := secrets.New(val)

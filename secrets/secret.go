@@ -224,8 +224,10 @@ func displayCookie(raw string, fp Fingerprint) string {
 		if part == "" {
 			continue
 		}
-		name, _, ok := strings.Cut(part, "=")
-		if !ok || !isTokenName(name) {
+		name, val, ok := strings.Cut(part, "=")
+		if !ok || !isTokenName(name) || strings.Trim(val, "=") == "" && looksSecretWord(name) {
+			// "dXNlcjpwYXNz==": a bare token whose base64 padding
+			// looks like a pair; its "name" is the credential
 			continue
 		}
 		names = append(names, name)

@@ -55,6 +55,9 @@ func TestDisplayForm(t *testing.T) {
 		{NewAuthorization(""), "(empty)"},
 		{New("sk_test_4eC39HqLyjWDarjtT1zdp7dc"), "stripe sk_test_…(32 chars) #"},
 		{NewCookie("session=abc; csrftoken=def"), "cookie [session, csrftoken] (26 chars) #"},
+		// a bare base64 token is no pair: its "name" is not shown
+		{NewCookie("dGhpc2lzYXNlY3JldHRva2VuMTIz=="), "cookie [] (30 chars) #"},
+		{NewCookie("wordpress_logged_in_5c1f8a6e7c2d9b1a=admin%7C1700"), "cookie [wordpress_logged_in_5c1f8a6e7c2d9b1a] (49 chars) #"},
 		{Secret{}, "(none)"},
 	}
 	for _, tt := range tests {
