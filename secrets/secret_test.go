@@ -249,3 +249,16 @@ func TestQuotedEmptyCredential(t *testing.T) {
 		_ = a.String()
 	}
 }
+
+// TestJWTSummaryScalarsOnly: an allowed claim whose value is an object
+// does not carry what it nests into the summary.
+func TestJWTSummaryScalarsOnly(t *testing.T) {
+	// {"alg":"HS256"} . {"sub":{"email":"ann@example.com"},"aud":["api",{"name":"Ann"}],"iss":"https://auth.example.com/"}
+	j, err := DecodeJWT("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOnsiZW1haWwiOiJhbm5AZXhhbXBsZS5jb20ifSwiYXVkIjpbImFwaSIseyJuYW1lIjoiQW5uIn1dLCJpc3MiOiJodHRwczovL2F1dGguZXhhbXBsZS5jb20vIn0.c2lnbmF0dXJlc2lnbmF0dXJl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := j.Summary(); strings.Contains(s, "ann@") || strings.Contains(s, "Ann") || !strings.HasSuffix(s, " aud=api") || !strings.Contains(s, "iss=https://auth.example.com/") {
+		t.Fatalf("summary %q", s)
+	}
+}
