@@ -9,7 +9,13 @@ import (
 	"github.com/authtriage/authtriage/secrets"
 )
 
-type leakedSecret struct{}
+// leakedSecret keeps one LeakBuilder for the whole input, so that a token
+// a log repeats on every line is decoded once.
+type leakedSecret struct {
+	b LeakBuilder
+}
+
+func newLeakedSecret() Rule { return &leakedSecret{} }
 
 var leakedSecretMeta = &Meta{
 	ID:    "leaked-secret",
@@ -99,13 +105,13 @@ Content-Type: application/json
 	},
 }
 
-func (leakedSecret) Meta() *Meta { return leakedSecretMeta }
+func (*leakedSecret) Meta() *Meta { return leakedSecretMeta }
 
-func (leakedSecret) Check(c *Context, rec *parsers.Record) {
+func (r *leakedSecret) Check(c *Context, rec *parsers.Record) {
+	b := &r.b
+	b.Env = c.Config.Env
 	if rec.Text != nil {
 		// A line of a log or a text file: everything in it is exposed.
-		var b LeakBuilder
-		b.Env = c.Config.Env
 		secrets.ScanLine(rec.Text, func(m secrets.Match) {
 			c.Report(b.Finding(m, "this line", m.Start+1))
 		})
@@ -115,7 +121,6 @@ func (leakedSecret) Check(c *Context, rec *parsers.Record) {
 	if ex == nil {
 		return
 	}
-	b := LeakBuilder{Env: c.Config.Env}
 	report := func(where, place string, m secrets.Match) {
 		f := b.Finding(m, where, 0)
 		f.Place = place + "." + strings.ToLower(PlaceField(m))

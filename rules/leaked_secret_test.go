@@ -24,7 +24,7 @@ func TestLeakedSecretLines(t *testing.T) {
 	}
 	for _, tt := range tests {
 		rec := &parsers.Record{Source: parsers.Source{File: "access.log", Format: parsers.FormatJSONL, Entry: -1, Line: 7}, Text: []byte(tt.line)}
-		got := run(t, leakedSecret{}, rec)
+		got := run(t, newLeakedSecret(), rec)
 		if len(got) != len(tt.sev) {
 			t.Errorf("%s: %d findings, want %d: %+v", tt.line, len(got), len(tt.sev), got)
 			continue
