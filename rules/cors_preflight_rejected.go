@@ -127,7 +127,8 @@ func (r *corsPreflight) Check(c *Context, rec *parsers.Record) {
 		// Only requests that need a preflight are remembered: methods
 		// other than GET, HEAD and POST, or any request with a
 		// credential header (Authorization is never CORS-safelisted).
-		if r.waiting.Len() == 0 && !needsPreflight(ex, f) {
+		needs := needsPreflight(ex, f)
+		if r.waiting.Len() == 0 && !needs {
 			return
 		}
 		k := corsKey{url: urlKey(ex.Request.URL, f.Endpoint().Origin), method: ex.Request.Method}
@@ -139,7 +140,7 @@ func (r *corsPreflight) Check(c *Context, rec *parsers.Record) {
 			}
 			r.reportWaiting(c, w, nil)
 		}
-		if needsPreflight(ex, f) {
+		if needs {
 			r.recent.Put(k, corsRequest{src: rec.Source, status: ex.Status(), at: at, failed: ex.Extra("_error")})
 		}
 		return

@@ -79,8 +79,8 @@ type Endpoint struct {
 func EndpointOf(ex *parsers.Exchange, env *secrets.EnvResolver) Endpoint {
 	u := ex.Request.URL
 	e := Endpoint{Host: u.Hostname(), Method: ex.Request.Method, Route: parsers.Route(u.Path), Origin: u.Origin()}
-	if u.Port() != "" {
-		e.Host = u.Hostname() + ":" + u.Port()
+	if port := u.Port(); port != "" {
+		e.Host += ":" + port
 	}
 	if e.Host == "" {
 		e.Origin = ""

@@ -70,7 +70,7 @@ func (r *missingCredentials) Check(c *Context, rec *parsers.Record) {
 		return
 	}
 	f := c.Facts()
-	origin := ex.Request.URL.Origin()
+	origin := f.Endpoint().Origin
 	if f.HasCredential() {
 		if len(r.withCreds) < maxOrigins {
 			r.withCreds[origin] = true

@@ -184,8 +184,8 @@ func (r *retryStorm) Check(c *Context, rec *parsers.Record) {
 	}
 	st := ex.Status()
 	failed := ex.Failed()
-	if !failed && (st < 200 || st >= 400) {
-		return
+	if !failed && (st < 200 || st >= 400 || r.keys.Len() == 0) {
+		return // a success only ends a storm, and there is none to end
 	}
 	f := c.Facts()
 	ep := f.Endpoint()
