@@ -56,9 +56,14 @@ type Facts struct {
 
 	creds      []Credential
 	credsDone  bool
+	jwtCreds   []Credential
+	jwtsDone   bool
 	challenges []parsers.Challenge
 	chDone     bool
-	endpoint   *Endpoint
+	endpoint   Endpoint
+	epDone     bool
+	tokenEP    bool
+	tokenDone  bool
 }
 
 // NewFacts is for the engine: one per input, Reset for each record.
@@ -101,14 +106,13 @@ func (f *Facts) Exchange() *parsers.Exchange {
 
 // Endpoint of the current exchange.
 func (f *Facts) Endpoint() Endpoint {
-	if f.endpoint == nil {
-		e := Endpoint{}
+	if !f.epDone {
+		f.epDone = true
 		if ex := f.Exchange(); ex != nil {
-			e = EndpointOf(ex, f.env)
+			f.endpoint = EndpointOf(ex, f.env)
 		}
-		f.endpoint = &e
 	}
-	return *f.endpoint
+	return f.endpoint
 }
 
 // Challenges are the response's WWW-Authenticate challenges (or
@@ -259,17 +263,40 @@ func (f *Facts) IsPreflight() bool {
 }
 
 // IsTokenEndpoint reports a request to an OAuth token endpoint: a path that
-// ends in /token (oauth/token, oauth2/v1/token, connect/token) or a body
-// with grant_type.
+// ends in /token (oauth/token, oauth2/v1/token, connect/token) or
+// /access_token, or a body with grant_type.
 func (f *Facts) IsTokenEndpoint() bool {
-	ex := f.Exchange()
-	if ex == nil {
-		return false
+	if !f.tokenDone {
+		f.tokenDone = true
+		if ex := f.Exchange(); ex != nil {
+			p := strings.TrimSuffix(ex.Request.URL.Path, "/")
+			_, grant := ex.Request.Body.Field("grant_type")
+			f.tokenEP = hasSuffixFold(p, "/token") || hasSuffixFold(p, "/access_token") || grant
+		}
 	}
-	p := strings.ToLower(strings.TrimSuffix(ex.Request.URL.Path, "/"))
-	if strings.HasSuffix(p, "/token") || strings.HasSuffix(p, "/oauth2/token") || strings.HasSuffix(p, "/access_token") {
-		return true
+	return f.tokenEP
+}
+
+func hasSuffixFold(s, suffix string) bool {
+	return len(s) >= len(suffix) && strings.EqualFold(s[len(s)-len(suffix):], suffix)
+}
+
+// jwtCredentials returns the request's credentials that are readable JWTs,
+// Authorization first.
+func (f *Facts) jwtCredentials() []Credential {
+	if f.jwtsDone {
+		return f.jwtCreds
 	}
-	_, ok := ex.Request.Body.Field("grant_type")
-	return ok
+	f.jwtsDone = true
+	for _, c := range f.Credentials() {
+		if c.JWT != nil && !c.JWT.Encrypted {
+			f.jwtCreds = append(f.jwtCreds, c)
+			if c.Auth != nil {
+				// move it before the others
+				copy(f.jwtCreds[1:], f.jwtCreds[:len(f.jwtCreds)-1])
+				f.jwtCreds[0] = c
+			}
+		}
+	}
+	return f.jwtCreds
 }

@@ -77,22 +77,6 @@ func schemeChallenged(chs []parsers.Challenge, scheme string) bool {
 	return false
 }
 
-// jwtCredentials returns the request's credentials that are readable JWTs,
-// Authorization first.
-func jwtCredentials(f *Facts) []Credential {
-	var out []Credential
-	for _, c := range f.Credentials() {
-		if c.JWT != nil && !c.JWT.Encrypted {
-			if c.Auth != nil {
-				out = append([]Credential{c}, out...)
-			} else {
-				out = append(out, c)
-			}
-		}
-	}
-	return out
-}
-
 // redactedUpstream reports a credential another tool redacted (REDACTED,
 // ****): it says nothing about the value, so it cannot be compared or
 // judged. A value `authtriage sanitize` wrote is not one: its marker keeps

@@ -74,7 +74,7 @@ func (insufficientScope) Check(c *Context, rec *parsers.Record) {
 	}
 	var ev []Evidence
 	var missing []string
-	jwts := jwtCredentials(f)
+	jwts := f.jwtCredentials()
 	if len(jwts) > 0 && len(required) > 0 {
 		have := map[string]bool{}
 		for _, s := range jwts[0].JWT.Scopes() {
