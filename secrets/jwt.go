@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"sort"
 	"strings"
 	"time"
 
@@ -237,14 +236,4 @@ func numTime(v any) (time.Time, bool) {
 	}
 	sec, frac := math.Modf(f)
 	return time.Unix(int64(sec), int64(frac*1e9)).UTC(), true
-}
-
-// ClaimNames lists the claim names in sorted order (for --drop-claims and tests).
-func (j *JWT) ClaimNames() []string {
-	names := make([]string, 0, len(j.Claims))
-	for k := range j.Claims {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	return names
 }

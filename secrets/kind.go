@@ -43,7 +43,6 @@ var prefixes = []prefixKind{
 	{"pk_live_", "stripe-publishable", EnvProduction, 20},
 	{"pk_test_", "stripe-publishable", EnvSandbox, 20},
 	{"whsec_", "stripe-webhook", EnvUnknown, 20},
-	{"sk_sbox_", "checkout", EnvSandbox, 20},
 	{"pk_sbox_", "checkout-publishable", EnvSandbox, 20},
 	{"github_pat_", "github", EnvProduction, 40},
 	{"ghp_", "github", EnvProduction, 40},
@@ -104,10 +103,7 @@ var prefixes = []prefixKind{
 	{"sdk-", "launchdarkly", EnvProduction, 30},
 }
 
-var (
-	reBasicB6 = regexp.MustCompile(`^[A-Za-z0-9+/]+={0,2}$`)
-	reOpenAI  = regexp.MustCompile(`^sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}$`)
-)
+var reOpenAI = regexp.MustCompile(`^sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}$`)
 
 // Classify returns the kind of a bare credential and its public prefix.
 func Classify(raw string) (Kind, string) {
@@ -161,15 +157,6 @@ func LookupPrefix(raw string) (prefixKind, bool) {
 		}
 	}
 	return prefixKind{}, false
-}
-
-// PrefixEnvironment is the environment a credential's prefix implies
-// (sk_test_ → sandbox), or EnvUnknown.
-func PrefixEnvironment(raw string) (Environment, string) {
-	if p, ok := LookupPrefix(raw); ok {
-		return p.env, string(p.kind)
-	}
-	return EnvUnknown, ""
 }
 
 // jwtSegments counts the dot-separated segments of a value made only of
