@@ -511,17 +511,23 @@ func (r *EnvResolver) IssuerEnvironment(iss string) (Environment, string) {
 	return EnvUnknown, ""
 }
 
-// IssuerHost is the lower-case host of a JWT issuer: the authority of a URL
-// (https://auth.example.com/realms/x), or a bare dotted name; "" when the
-// issuer is not a host (a plain identifier).
+// IssuerHost is the lower-case host[:port] of a JWT issuer: the authority of
+// a URL (https://auth.example.com/realms/x) without any userinfo, or a bare
+// dotted name; "" when the issuer is not a host (a plain identifier). The
+// detectors and the resolver both read issuers through it.
 func IssuerHost(iss string) string {
 	if i := strings.Index(iss, "://"); i >= 0 {
 		iss = iss[i+3:]
 	} else if !strings.Contains(iss, ".") {
 		return ""
 	}
-	host, _, _ := strings.Cut(iss, "/")
-	return strings.ToLower(host)
+	if i := strings.IndexAny(iss, "/?#"); i >= 0 {
+		iss = iss[:i]
+	}
+	if i := strings.LastIndexByte(iss, '@'); i >= 0 {
+		iss = iss[i+1:]
+	}
+	return strings.ToLower(iss)
 }
 
 // matchHost matches a configured host pattern: a name, "*.suffix" (the
