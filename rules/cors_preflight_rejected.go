@@ -135,10 +135,10 @@ func (r *corsPreflight) Check(c *Context, rec *parsers.Record) {
 		if w, ok := r.waiting.Get(k); ok {
 			r.waiting.Delete(k)
 			if w.at.IsZero() || at.IsZero() || at.Sub(w.at) <= corsWindow {
-				r.reportWaiting(c, w, &corsRequest{src: rec.Source, status: ex.Status(), at: at, failed: ex.Extra("_error")})
+				c.Report(withRealRequest(w.f, w.method, &corsRequest{src: rec.Source, status: ex.Status(), at: at, failed: ex.Extra("_error")}))
 				return
 			}
-			r.reportWaiting(c, w, nil)
+			c.Report(withRealRequest(w.f, w.method, nil))
 		}
 		if needs {
 			r.recent.Put(k, corsRequest{src: rec.Source, status: ex.Status(), at: at, failed: ex.Extra("_error")})
@@ -194,12 +194,8 @@ func (r *corsPreflight) expire(c *Context, now time.Time) {
 	for _, k := range done {
 		w, _ := r.waiting.Get(k)
 		r.waiting.Delete(k)
-		r.reportWaiting(c, w, nil)
+		c.Report(withRealRequest(w.f, w.method, nil))
 	}
-}
-
-func (r *corsPreflight) reportWaiting(c *Context, w *corsWaiting, real *corsRequest) {
-	c.Report(withRealRequest(w.f, w.method, real))
 }
 
 // FinishFile reports the refused preflights whose request never showed up.

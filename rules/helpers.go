@@ -44,6 +44,20 @@ func challengeEvidence(ex *parsers.Exchange) []Evidence {
 	return out
 }
 
+// headerNames lists a request's header names (no values) for evidence.
+func headerNames(ex *parsers.Exchange) string {
+	var names []string
+	for _, h := range ex.Request.Headers {
+		if !strings.HasPrefix(h.Name, ":") {
+			names = append(names, h.Name)
+		}
+	}
+	if len(names) == 0 {
+		return "(none)"
+	}
+	return oneLine(strings.Join(names, ", "), 300)
+}
+
 // oneLine collapses whitespace and cuts a server-supplied string for display.
 func oneLine(s string, n int) string {
 	s = strings.Join(strings.Fields(s), " ")
