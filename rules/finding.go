@@ -58,8 +58,11 @@ type Related struct {
 	Note     string
 }
 
-// Evidence is one field and its value as reports may show it. Values come
-// from Display forms of Headers, Params, URLs and Secrets: never raw.
+// Evidence is one field and its value as reports may show it. A credential
+// appears only in its display form (Secret.String, and the Display of
+// Headers, Params and URLs); text the server supplied (challenges, error
+// descriptions) goes through secrets.ScrubText; other values are names,
+// counts and non-credential header values.
 type Evidence struct {
 	Field string `json:"field"`
 	Value string `json:"value"`

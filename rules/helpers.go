@@ -81,7 +81,7 @@ func humanDuration(d time.Duration) string {
 	return fmt.Sprintf("%.0f days", d.Hours()/24)
 }
 
-// authChallenged reports whether any challenge names the scheme.
+// schemeChallenged reports whether any challenge names the scheme.
 func schemeChallenged(chs []parsers.Challenge, scheme string) bool {
 	for _, c := range chs {
 		if strings.EqualFold(c.Scheme, scheme) {

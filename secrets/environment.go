@@ -290,8 +290,9 @@ func (p *EnvPattern) reason(kind string) string {
 }
 
 // EnvResolver decides the environment of hosts and credentials, from the
-// user's config first, then the built-in tables, then host labels. It holds
-// no state besides the configuration and is safe for concurrent use.
+// user's config first, then the built-in tables, then host labels. Besides
+// the configuration it keeps a bounded cache of host decisions (guarded by a
+// mutex); it is safe for concurrent use.
 type EnvResolver struct {
 	cfg EnvConfig
 
