@@ -138,12 +138,25 @@ func Classify(raw string) (Kind, string) {
 	return KindOpaque, ""
 }
 
+// prefixesByByte lists, for each first byte, the rows of prefixes that start
+// with it, in table order: Classify runs on every path segment and every
+// credential, and most values start with a byte no prefix starts with.
+var prefixesByByte = func() (idx [256][]prefixKind) {
+	for _, p := range prefixes {
+		idx[p.prefix[0]] = append(idx[p.prefix[0]], p)
+	}
+	return idx
+}()
+
 // LookupPrefix finds the public prefix raw starts with.
 func LookupPrefix(raw string) (prefixKind, bool) {
-	if len(raw) > 0 && raw[0] == '<' {
+	if raw == "" {
+		return prefixKind{}, false
+	}
+	if raw[0] == '<' {
 		// a sanitized marker keeps the public prefix and the length
 		if m, ok := ParseMarker(raw); ok && m.Prefix != "" {
-			for _, p := range prefixes {
+			for _, p := range prefixesByByte[m.Prefix[0]] {
 				if p.prefix == m.Prefix && m.Len >= p.min {
 					return p, true
 				}
@@ -151,7 +164,7 @@ func LookupPrefix(raw string) (prefixKind, bool) {
 		}
 		return prefixKind{}, false
 	}
-	for _, p := range prefixes {
+	for _, p := range prefixesByByte[raw[0]] {
 		if len(raw) >= p.min && strings.HasPrefix(raw, p.prefix) {
 			return p, true
 		}

@@ -59,7 +59,7 @@ func longestMaskRun(v string) int {
 			need = 4
 		case c == 'x' || c == 'X':
 			need = 6
-		case strings.HasPrefix(v[i:], "•"):
+		case c == 0xe2 && strings.HasPrefix(v[i:], "•"): // • is E2 80 A2
 			need, width = 3, len("•")
 		default:
 			i++
@@ -81,6 +81,11 @@ func longestMaskRun(v string) int {
 var redactedWords = []string{"redacted", "sanitized", "filtered", "masked", "hidden", "scrubbed", "removed", "obfuscated"}
 
 func startsWithRedactedWord(v string) bool {
+	switch v[0] | 0x20 { // the words' first letters, any case
+	case 'r', 's', 'f', 'm', 'h', 'o':
+	default:
+		return false
+	}
 	for _, w := range redactedWords {
 		if len(v) >= len(w) && strings.EqualFold(v[:len(w)], w) {
 			return true
