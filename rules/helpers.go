@@ -91,6 +91,13 @@ func schemeChallenged(chs []parsers.Challenge, scheme string) bool {
 	return false
 }
 
+// accessTokenParams are the (lower-case) query and body parameter names
+// that carry an access token: RFC 6750's access_token and its spellings.
+var accessTokenParams = map[string]bool{
+	"access_token": true, "accesstoken": true, "token": true, "id_token": true, "auth_token": true,
+	"authtoken": true, "jwt": true, "bearer": true, "oauth_token": true, "private_token": true,
+}
+
 // redactedUpstream reports a credential another tool redacted (REDACTED,
 // ****): it says nothing about the value, so it cannot be compared or
 // judged. A value `authtriage sanitize` wrote is not one: its marker keeps
