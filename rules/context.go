@@ -154,6 +154,11 @@ func (c Credential) Present() bool {
 	return !c.Token.Empty() && c.Token.Kind() != secrets.KindPlaceholder
 }
 
+// Comparable reports a credential whose value can be judged and compared
+// with others: present, and not another tool's redaction (REDACTED says
+// nothing about what it replaced; sanitize's marker does).
+func (c Credential) Comparable() bool { return c.Present() && !redactedUpstream(c.Token) }
+
 // Credentials lists every credential-bearing item of the request: the
 // Authorization-style headers, credential headers, each cookie, credential
 // query and body fields, and a URL password.

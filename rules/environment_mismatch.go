@@ -177,7 +177,7 @@ func (r *envMismatch) Check(c *Context, rec *parsers.Record) {
 	ep := f.Endpoint()
 	ep.Environment = string(hostEnv)
 	for _, cr := range creds {
-		if !cr.Present() || redactedUpstream(cr.Token) {
+		if !cr.Comparable() {
 			continue
 		}
 		credEnv, credWhy, provider := env.KeyEnvironment(cr.Token)

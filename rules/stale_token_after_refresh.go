@@ -178,7 +178,7 @@ func (r *staleToken) Check(c *Context, rec *parsers.Record) {
 	st := ex.Status()
 	if st == 401 && r.superseded.Len() > 0 {
 		for _, cr := range f.Credentials() {
-			if cr.Place == "body" || !cr.Present() || redactedUpstream(cr.Token) {
+			if cr.Place == "body" || !cr.Comparable() {
 				continue
 			}
 			if s, ok := r.superseded.Get(cr.Token.Fingerprint()); ok {

@@ -67,7 +67,7 @@ func (tokenInQuery) Check(c *Context, rec *parsers.Record) {
 	for _, cred := range c.Facts().Credentials() {
 		// Another tool's redaction says nothing; sanitize's marker stands
 		// for a credential that was in the URL.
-		if cred.Place != "query" || !cred.Present() || redactedUpstream(cred.Token) || isSignatureParam(cred.Name) {
+		if cred.Place != "query" || !cred.Comparable() || isSignatureParam(cred.Name) {
 			continue
 		}
 		if !ex.Failed() && !isSecretParam(cred) {
