@@ -48,9 +48,12 @@ func TestDisplayForm(t *testing.T) {
 		{NewAuthorization("Bearer undefined"), `Bearer placeholder "undefined"`},
 		{NewAuthorization("Bearer {{accessToken}}"), `Bearer placeholder "{{accessToken}}"`},
 		{New("${API_KEY}"), `placeholder "${API_KEY}"`},
-		// the shape of $NAME, the look of a password: not shown
-		{New("$ecretPassw0rd"), "placeholder (14 chars) #"},
+		// the shape of $NAME, the look of a password: a credential
+		{New("$ecretPassw0rd"), "opaque (14 chars) #"},
+		{NewAuthorization("Bearer $TOKEN"), `Bearer placeholder "$TOKEN"`},
+		// template syntax around a random string: a placeholder, not shown
 		{New("{xYzAbCdEfGh}"), "placeholder (13 chars) #"},
+		{New("${9f8e7d6c5b4a39281706f5e4}"), "placeholder (27 chars) #"},
 		{NewAuthorization("Bearer"), "Bearer (empty)"},
 		{NewAuthorization(""), "(empty)"},
 		{New("sk_test_4eC39HqLyjWDarjtT1zdp7dc"), "stripe sk_test_…(32 chars) #"},
