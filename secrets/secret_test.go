@@ -45,6 +45,11 @@ func TestDisplayForm(t *testing.T) {
 		{NewAuthorization("Bearer: abcdef"), "Bearer: opaque (6 chars) #"},
 		{NewAuthorization("Basic dXNlcjpwYXNz"), "Basic basic (12 chars) #"},
 		{NewAuthorization("token REDACTED_3b1f"), `token redacted "REDACTED_3b1f"`},
+		{New("<redacted:stripe:sk_live_:107:3f9a1c02b7d4>"), "sanitized stripe sk_live_…(107 chars) #3f9a1c02b7d4"},
+		// look-alikes of a marker show no more than a marker would
+		{New("<redacted:ghp0123456789abcdefghijklmnopqrstuvwxyzAB::40:3f9a1c02b7d4>"), "sanitized credential (40 chars) #3f9a1c02b7d4"},
+		{New("<redacted:opaque:9f8e7d6c5b4a3928:40:3f9a1c02b7d4>"), "sanitized credential (40 chars) #3f9a1c02b7d4"},
+		{New("REDACTED-9f8e7d6c5b4a39281706f5e4d3c2b1a0"), `redacted "<redacted>"`},
 		{NewAuthorization("Bearer undefined"), `Bearer placeholder "undefined"`},
 		{NewAuthorization("Bearer {{accessToken}}"), `Bearer placeholder "{{accessToken}}"`},
 		{New("${API_KEY}"), `placeholder "${API_KEY}"`},
