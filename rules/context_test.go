@@ -21,3 +21,18 @@ func TestBareTokenCookie(t *testing.T) {
 		noRawSecrets(t, run(t, r, rec), tok[:12])
 	}
 }
+
+func TestEndpointHostPort(t *testing.T) {
+	for url, want := range map[string]string{
+		"https://API.example.com/v1": "api.example.com", "https://api.example.com:8443/v1": "api.example.com:8443",
+		"http://[::1]:8080/x": "[::1]:8080", "http://[::1]/x": "::1",
+	} {
+		rec, err := ParseExample("GET " + url + "\n\n200\n")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := EndpointOf(rec.Exchange, nil).Host; got != want {
+			t.Errorf("%s: host %q, want %q", url, got, want)
+		}
+	}
+}

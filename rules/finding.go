@@ -1,6 +1,8 @@
 package rules
 
 import (
+	"net"
+
 	"github.com/authtriage/authtriage/parsers"
 	"github.com/authtriage/authtriage/secrets"
 )
@@ -83,7 +85,7 @@ func EndpointOf(ex *parsers.Exchange, env *secrets.EnvResolver) Endpoint {
 	u := ex.Request.URL
 	e := Endpoint{Host: u.Hostname(), Method: ex.Request.Method, Route: parsers.Route(u.Path), Origin: u.Origin()}
 	if port := u.Port(); port != "" {
-		e.Host += ":" + port
+		e.Host = net.JoinHostPort(e.Host, port) // [::1]:8443, not ::1:8443
 	}
 	if e.Host == "" {
 		e.Origin = ""
