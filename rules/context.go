@@ -50,9 +50,9 @@ func (c *Context) Report(f Finding) {
 type Facts struct {
 	Record *parsers.Record
 	env    *secrets.EnvResolver
-	// jwts caches decoded tokens by fingerprint across records: the same
-	// token repeats on every request of a session. Bounded.
-	jwts map[secrets.Fingerprint]*secrets.JWT
+	// jwts outlives the record: the same token repeats on every request
+	// of a session.
+	jwts *jwtCache
 
 	creds      []Credential
 	credsDone  bool
@@ -68,11 +68,8 @@ type Facts struct {
 
 // NewFacts is for the engine: one per input, Reset for each record.
 func NewFacts(env *secrets.EnvResolver) *Facts {
-	return &Facts{env: env, jwts: map[secrets.Fingerprint]*secrets.JWT{}}
+	return &Facts{env: env, jwts: &jwtCache{max: 4096}}
 }
-
-// maxCachedJWTs bounds the decoded-token cache.
-const maxCachedJWTs = 4096
 
 // Reset moves the facts to a new record.
 func (f *Facts) Reset(r *parsers.Record) {
@@ -80,19 +77,33 @@ func (f *Facts) Reset(r *parsers.Record) {
 }
 
 // decodeJWT decodes a credential that is a JWT, through the cache.
-func (f *Facts) decodeJWT(s secrets.Secret) *secrets.JWT {
+func (f *Facts) decodeJWT(s secrets.Secret) *secrets.JWT { return f.jwts.decode(s) }
+
+// jwtCache decodes each JWT once per fingerprint, for Facts across the
+// records of an input and for LeakBuilder across the lines of a log.
+// Bounded: it is cleared when full.
+type jwtCache struct {
+	m   map[secrets.Fingerprint]*secrets.JWT
+	max int
+}
+
+// decode returns the token's header and claims, nil when s is not a
+// readable JWT (or JWE).
+func (c *jwtCache) decode(s secrets.Secret) *secrets.JWT {
 	if k := s.Kind(); k != secrets.KindJWT && k != secrets.KindJWE {
 		return nil
 	}
 	fp := s.Fingerprint()
-	if j, ok := f.jwts[fp]; ok {
+	if j, ok := c.m[fp]; ok {
 		return j
 	}
-	j := decodeJWT(s)
-	if len(f.jwts) >= maxCachedJWTs {
-		clear(f.jwts)
+	if c.m == nil {
+		c.m = map[secrets.Fingerprint]*secrets.JWT{}
+	} else if len(c.m) >= c.max {
+		clear(c.m)
 	}
-	f.jwts[fp] = j
+	j := decodeJWT(s)
+	c.m[fp] = j
 	return j
 }
 

@@ -192,12 +192,9 @@ type LeakBuilder struct {
 	// Now, when set, is the scan time against which a JWT's expiry is
 	// judged ("still valid at scan time"). Zero: not judged.
 	Now time.Time
-	// jwts caches decoded tokens by fingerprint (a log repeats a session's
-	// token on every line). Bounded.
-	jwts map[secrets.Fingerprint]*secrets.JWT
+	// jwts: a log repeats a session's token on every line.
+	jwts jwtCache
 }
-
-const maxLeakJWTCache = 1024
 
 // Finding describes one match. where is a short phrase for the message
 // ("this line", "the response body"); column is the 1-based column of the
@@ -338,16 +335,10 @@ func leakKind(m secrets.Match) string {
 }
 
 func (b *LeakBuilder) decode(s secrets.Secret) *secrets.JWT {
-	fp := s.Fingerprint()
-	if j, ok := b.jwts[fp]; ok {
-		return j
+	if b.jwts.max == 0 {
+		b.jwts.max = 1024
 	}
-	if b.jwts == nil || len(b.jwts) >= maxLeakJWTCache {
-		b.jwts = map[secrets.Fingerprint]*secrets.JWT{}
-	}
-	j := decodeJWT(s)
-	b.jwts[fp] = j
-	return j
+	return b.jwts.decode(s)
 }
 
 // environment is the credential's: what its own format says (prefix, a
