@@ -130,7 +130,7 @@ func (clientAuthFailed) Check(c *Context, rec *parsers.Record) {
 		msg += " " + hint
 	}
 	if desc != "" {
-		ev = append(ev, Evidence{Field: "response error_description", Value: oneLine(secrets.ScrubText(desc), 200)})
+		ev = append(ev, descEvidence(desc))
 	}
 	ev = append(ev, challengeEvidence(ex)...)
 	fd := Finding{Message: msg, Evidence: ev}
@@ -147,8 +147,8 @@ func (clientAuthFailed) Check(c *Context, rec *parsers.Record) {
 // evidence, and checks a Basic credential's form-urlencoding. strong is true
 // when the encoding problem alone explains the refusal.
 func clientAuthMethod(f *Facts, ex *parsers.Exchange) (method string, ev []Evidence, hint string, strong bool) {
-	if p, ok := topField(ex.Request.Body, "client_id"); ok && !p.Sensitive() && p.Value != "" {
-		ev = append(ev, Evidence{Field: "request.body.client_id", Value: oneLine(p.Value, 100)})
+	if e, ok := clientIDEvidence(ex); ok {
+		ev = append(ev, e)
 	}
 	if cr, ok := f.Authorization(); ok && strings.EqualFold(cr.Auth.Scheme(), "basic") && cr.Present() {
 		ev = append([]Evidence{credEvidence(cr)}, ev...)

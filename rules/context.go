@@ -50,24 +50,26 @@ func (c *Context) Report(f Finding) {
 type Facts struct {
 	Record *parsers.Record
 	env    *secrets.EnvResolver
-	// jwts caches decoded tokens by fingerprint across records: the same
-	// token repeats on every request of a session. Bounded.
-	jwts map[secrets.Fingerprint]*secrets.JWT
+	// jwts outlives the record: the same token repeats on every request
+	// of a session.
+	jwts *jwtCache
 
 	creds      []Credential
 	credsDone  bool
+	jwtCreds   []Credential
+	jwtsDone   bool
 	challenges []parsers.Challenge
 	chDone     bool
-	endpoint   *Endpoint
+	endpoint   Endpoint
+	epDone     bool
+	tokenEP    bool
+	tokenDone  bool
 }
 
 // NewFacts is for the engine: one per input, Reset for each record.
 func NewFacts(env *secrets.EnvResolver) *Facts {
-	return &Facts{env: env, jwts: map[secrets.Fingerprint]*secrets.JWT{}}
+	return &Facts{env: env, jwts: &jwtCache{max: 4096}}
 }
-
-// maxCachedJWTs bounds the decoded-token cache.
-const maxCachedJWTs = 4096
 
 // Reset moves the facts to a new record.
 func (f *Facts) Reset(r *parsers.Record) {
@@ -75,19 +77,33 @@ func (f *Facts) Reset(r *parsers.Record) {
 }
 
 // decodeJWT decodes a credential that is a JWT, through the cache.
-func (f *Facts) decodeJWT(s secrets.Secret) *secrets.JWT {
+func (f *Facts) decodeJWT(s secrets.Secret) *secrets.JWT { return f.jwts.decode(s) }
+
+// jwtCache decodes each JWT once per fingerprint, for Facts across the
+// records of an input and for LeakBuilder across the lines of a log.
+// Bounded: it is cleared when full.
+type jwtCache struct {
+	m   map[secrets.Fingerprint]*secrets.JWT
+	max int
+}
+
+// decode returns the token's header and claims, nil when s is not a
+// readable JWT (or JWE).
+func (c *jwtCache) decode(s secrets.Secret) *secrets.JWT {
 	if k := s.Kind(); k != secrets.KindJWT && k != secrets.KindJWE {
 		return nil
 	}
 	fp := s.Fingerprint()
-	if j, ok := f.jwts[fp]; ok {
+	if j, ok := c.m[fp]; ok {
 		return j
 	}
-	j := decodeJWT(s)
-	if len(f.jwts) >= maxCachedJWTs {
-		clear(f.jwts)
+	if c.m == nil {
+		c.m = map[secrets.Fingerprint]*secrets.JWT{}
+	} else if len(c.m) >= c.max {
+		clear(c.m)
 	}
-	f.jwts[fp] = j
+	j := decodeJWT(s)
+	c.m[fp] = j
 	return j
 }
 
@@ -101,14 +117,13 @@ func (f *Facts) Exchange() *parsers.Exchange {
 
 // Endpoint of the current exchange.
 func (f *Facts) Endpoint() Endpoint {
-	if f.endpoint == nil {
-		e := Endpoint{}
+	if !f.epDone {
+		f.epDone = true
 		if ex := f.Exchange(); ex != nil {
-			e = EndpointOf(ex, f.env)
+			f.endpoint = EndpointOf(ex, f.env)
 		}
-		f.endpoint = &e
 	}
-	return *f.endpoint
+	return f.endpoint
 }
 
 // Challenges are the response's WWW-Authenticate challenges (or
@@ -149,6 +164,11 @@ type Credential struct {
 func (c Credential) Present() bool {
 	return !c.Token.Empty() && c.Token.Kind() != secrets.KindPlaceholder
 }
+
+// Comparable reports a credential whose value can be judged and compared
+// with others: present, and not another tool's redaction (REDACTED says
+// nothing about what it replaced; sanitize's marker does).
+func (c Credential) Comparable() bool { return c.Present() && !redactedUpstream(c.Token) }
 
 // Credentials lists every credential-bearing item of the request: the
 // Authorization-style headers, credential headers, each cookie, credential
@@ -208,7 +228,9 @@ func (f *Facts) cookieCredentials(h parsers.Header) []Credential {
 	var out []Credential
 	for _, part := range strings.Split(h.Secret.Reveal(), ";") {
 		name, val, ok := strings.Cut(strings.TrimSpace(part), "=")
-		if !ok || val == "" {
+		if !ok || strings.Trim(val, "=") == "" {
+			// no value, or base64 padding: "dXNlcjpwYXNz==" is a bare
+			// token, whose "name" must not become a field name
 			continue
 		}
 		s := secrets.New(val)
@@ -257,17 +279,40 @@ func (f *Facts) IsPreflight() bool {
 }
 
 // IsTokenEndpoint reports a request to an OAuth token endpoint: a path that
-// ends in /token (oauth/token, oauth2/v1/token, connect/token) or a body
-// with grant_type.
+// ends in /token (oauth/token, oauth2/v1/token, connect/token) or
+// /access_token, or a body with grant_type.
 func (f *Facts) IsTokenEndpoint() bool {
-	ex := f.Exchange()
-	if ex == nil {
-		return false
+	if !f.tokenDone {
+		f.tokenDone = true
+		if ex := f.Exchange(); ex != nil {
+			p := strings.TrimSuffix(ex.Request.URL.Path, "/")
+			_, grant := ex.Request.Body.Field("grant_type")
+			f.tokenEP = hasSuffixFold(p, "/token") || hasSuffixFold(p, "/access_token") || grant
+		}
 	}
-	p := strings.ToLower(strings.TrimSuffix(ex.Request.URL.Path, "/"))
-	if strings.HasSuffix(p, "/token") || strings.HasSuffix(p, "/oauth2/token") || strings.HasSuffix(p, "/access_token") {
-		return true
+	return f.tokenEP
+}
+
+func hasSuffixFold(s, suffix string) bool {
+	return len(s) >= len(suffix) && strings.EqualFold(s[len(s)-len(suffix):], suffix)
+}
+
+// jwtCredentials returns the request's credentials that are readable JWTs,
+// Authorization first.
+func (f *Facts) jwtCredentials() []Credential {
+	if f.jwtsDone {
+		return f.jwtCreds
 	}
-	_, ok := ex.Request.Body.Field("grant_type")
-	return ok
+	f.jwtsDone = true
+	for _, c := range f.Credentials() {
+		if c.JWT != nil && !c.JWT.Encrypted {
+			f.jwtCreds = append(f.jwtCreds, c)
+			if c.Auth != nil {
+				// move it before the others
+				copy(f.jwtCreds[1:], f.jwtCreds[:len(f.jwtCreds)-1])
+				f.jwtCreds[0] = c
+			}
+		}
+	}
+	return f.jwtCreds
 }

@@ -127,19 +127,20 @@ func (r *corsPreflight) Check(c *Context, rec *parsers.Record) {
 		// Only requests that need a preflight are remembered: methods
 		// other than GET, HEAD and POST, or any request with a
 		// credential header (Authorization is never CORS-safelisted).
-		if r.waiting.Len() == 0 && !needsPreflight(ex, f) {
+		needs := needsPreflight(ex, f)
+		if r.waiting.Len() == 0 && !needs {
 			return
 		}
 		k := corsKey{url: urlKey(ex.Request.URL, f.Endpoint().Origin), method: ex.Request.Method}
 		if w, ok := r.waiting.Get(k); ok {
 			r.waiting.Delete(k)
 			if w.at.IsZero() || at.IsZero() || at.Sub(w.at) <= corsWindow {
-				r.reportWaiting(c, w, &corsRequest{src: rec.Source, status: ex.Status(), at: at, failed: ex.Extra("_error")})
+				c.Report(withRealRequest(w.f, w.method, &corsRequest{src: rec.Source, status: ex.Status(), at: at, failed: ex.Extra("_error")}))
 				return
 			}
-			r.reportWaiting(c, w, nil)
+			c.Report(withRealRequest(w.f, w.method, nil))
 		}
-		if needsPreflight(ex, f) {
+		if needs {
 			r.recent.Put(k, corsRequest{src: rec.Source, status: ex.Status(), at: at, failed: ex.Extra("_error")})
 		}
 		return
@@ -193,12 +194,8 @@ func (r *corsPreflight) expire(c *Context, now time.Time) {
 	for _, k := range done {
 		w, _ := r.waiting.Get(k)
 		r.waiting.Delete(k)
-		r.reportWaiting(c, w, nil)
+		c.Report(withRealRequest(w.f, w.method, nil))
 	}
-}
-
-func (r *corsPreflight) reportWaiting(c *Context, w *corsWaiting, real *corsRequest) {
-	c.Report(withRealRequest(w.f, w.method, real))
 }
 
 // FinishFile reports the refused preflights whose request never showed up.

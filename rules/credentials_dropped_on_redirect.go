@@ -241,17 +241,3 @@ func carriedCredentials(f *Facts) ([]Evidence, string, secrets.Fingerprint) {
 	}
 	return ev, strings.Join(names, " and "), fp
 }
-
-// headerNames lists a request's header names (no values) for evidence.
-func headerNames(ex *parsers.Exchange) string {
-	var names []string
-	for _, h := range ex.Request.Headers {
-		if !strings.HasPrefix(h.Name, ":") {
-			names = append(names, h.Name)
-		}
-	}
-	if len(names) == 0 {
-		return "(none)"
-	}
-	return oneLine(strings.Join(names, ", "), 300)
-}

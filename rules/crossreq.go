@@ -118,6 +118,21 @@ func oauthError(f *Facts) (code, desc string) {
 	return "", ""
 }
 
+// clientIDEvidence shows a token request's client_id (an identifier, not a
+// secret), when the body has one.
+func clientIDEvidence(ex *parsers.Exchange) (Evidence, bool) {
+	if p, ok := topField(ex.Request.Body, "client_id"); ok && !p.Sensitive() && p.Value != "" {
+		return Evidence{Field: "request.body.client_id", Value: oneLine(p.Value, 100)}, true
+	}
+	return Evidence{}, false
+}
+
+// descEvidence shows an OAuth error_description, scrubbed: servers may echo
+// the credential they refused.
+func descEvidence(desc string) Evidence {
+	return Evidence{Field: "response error_description", Value: oneLine(secrets.ScrubText(desc), 200)}
+}
+
 // grantType is the grant_type of a token request, "" when absent.
 func grantType(ex *parsers.Exchange) string {
 	if p, ok := topField(ex.Request.Body, "grant_type"); ok {

@@ -20,6 +20,9 @@ type envMismatch struct {
 	undecided *boundedMap[string, *envPending]
 	stored    int
 	hosts     *boundedMap[string, hostEnv] // decisions of the resolver, cached
+	// builtin judges by the built-in tables when the configuration has no
+	// resolver; made once, so that its host cache serves every record.
+	builtin *secrets.EnvResolver
 }
 
 type hostEnv struct {
@@ -152,7 +155,10 @@ func (r *envMismatch) Check(c *Context, rec *parsers.Record) {
 	}
 	env := c.Config.Env
 	if env == nil {
-		env = secrets.NewEnvResolver(nil)
+		if r.builtin == nil {
+			r.builtin = secrets.NewEnvResolver(nil)
+		}
+		env = r.builtin
 	}
 	f := c.Facts()
 	creds := f.Credentials()
@@ -171,15 +177,16 @@ func (r *envMismatch) Check(c *Context, rec *parsers.Record) {
 	ep := f.Endpoint()
 	ep.Environment = string(hostEnv)
 	for _, cr := range creds {
-		if !cr.Present() || redactedUpstream(cr.Token) {
+		if !cr.Comparable() {
 			continue
 		}
 		credEnv, credWhy, provider := env.KeyEnvironment(cr.Token)
+		byIssuer := false // inferred from the token's issuer, not its own text
 		if !credEnv.Definite() && cr.JWT != nil && !cr.JWT.Encrypted {
 			if iss := secrets.IssuerHost(cr.JWT.Issuer()); iss != "" {
 				ih := r.hostEnv(c, env, iss)
 				if ih.env.Definite() {
-					credEnv, credWhy = ih.env, "JWT iss host "+iss+" ("+ih.why+")"
+					credEnv, credWhy, byIssuer = ih.env, "JWT iss host "+iss+" ("+ih.why+")", true
 				}
 			}
 		}
@@ -188,7 +195,7 @@ func (r *envMismatch) Check(c *Context, rec *parsers.Record) {
 		}
 		use := envUse{src: rec.Source, ep: ep, status: ex.Status(), desc: describe(ex), field: cr.Field, display: cr.Value.String(),
 			credEnv: credEnv, credWhy: credWhy, provider: provider, fp: cr.Token.Fingerprint(),
-			strong: !strings.HasPrefix(credWhy, "JWT")}
+			strong: !byIssuer}
 		switch {
 		case hostEnv.Definite():
 			if hostEnv != credEnv && !providersDiffer(secrets.HostProvider(host), provider) {

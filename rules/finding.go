@@ -1,6 +1,8 @@
 package rules
 
 import (
+	"net"
+
 	"github.com/authtriage/authtriage/parsers"
 	"github.com/authtriage/authtriage/secrets"
 )
@@ -58,8 +60,11 @@ type Related struct {
 	Note     string
 }
 
-// Evidence is one field and its value as reports may show it. Values come
-// from Display forms of Headers, Params, URLs and Secrets: never raw.
+// Evidence is one field and its value as reports may show it. A credential
+// appears only in its display form (Secret.String, and the Display of
+// Headers, Params and URLs); text the server supplied (challenges, error
+// descriptions) goes through secrets.ScrubText; other values are names,
+// counts and non-credential header values.
 type Evidence struct {
 	Field string `json:"field"`
 	Value string `json:"value"`
@@ -79,8 +84,8 @@ type Endpoint struct {
 func EndpointOf(ex *parsers.Exchange, env *secrets.EnvResolver) Endpoint {
 	u := ex.Request.URL
 	e := Endpoint{Host: u.Hostname(), Method: ex.Request.Method, Route: parsers.Route(u.Path), Origin: u.Origin()}
-	if u.Port() != "" {
-		e.Host = u.Hostname() + ":" + u.Port()
+	if port := u.Port(); port != "" {
+		e.Host = net.JoinHostPort(e.Host, port) // [::1]:8443, not ::1:8443
 	}
 	if e.Host == "" {
 		e.Origin = ""

@@ -89,13 +89,16 @@ func (r *harSanitized) Check(c *Context, rec *parsers.Record) {
 	if ex == nil || rec.Source.Format != parsers.FormatHAR {
 		return
 	}
-	origin := ex.Request.URL.Origin()
+	// the origin as the engine keys its statistics and file-level
+	// suppression (Endpoint)
+	ep := c.Facts().Endpoint()
+	origin := ep.Origin
 	o := r.origins[origin]
 	if o == nil {
 		if len(r.origins) >= maxOrigins {
 			o = &originAuth{} // counted in the file totals only
 		} else {
-			o = &originAuth{endpoint: Endpoint{Host: c.Facts().Endpoint().Host, Environment: c.Facts().Endpoint().Environment, Origin: origin}}
+			o = &originAuth{endpoint: Endpoint{Host: ep.Host, Environment: ep.Environment, Origin: origin}}
 			r.origins[origin] = o
 			r.originList = append(r.originList, origin)
 		}
@@ -118,7 +121,10 @@ func (r *harSanitized) Check(c *Context, rec *parsers.Record) {
 			r.sawAuth = true
 		}
 	}
-	gap, _ := strconv.Atoi(ex.Extra("request_headers_missing_bytes"))
+	gap := 0
+	if g := ex.Extra("request_headers_missing_bytes"); g != "" {
+		gap, _ = strconv.Atoi(g)
+	}
 	if gap > 0 {
 		r.gapped++
 		r.gapBytes += gap

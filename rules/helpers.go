@@ -44,6 +44,20 @@ func challengeEvidence(ex *parsers.Exchange) []Evidence {
 	return out
 }
 
+// headerNames lists a request's header names (no values) for evidence.
+func headerNames(ex *parsers.Exchange) string {
+	var names []string
+	for _, h := range ex.Request.Headers {
+		if !strings.HasPrefix(h.Name, ":") {
+			names = append(names, h.Name)
+		}
+	}
+	if len(names) == 0 {
+		return "(none)"
+	}
+	return oneLine(strings.Join(names, ", "), 300)
+}
+
 // oneLine collapses whitespace and cuts a server-supplied string for display.
 func oneLine(s string, n int) string {
 	s = strings.Join(strings.Fields(s), " ")
@@ -67,7 +81,7 @@ func humanDuration(d time.Duration) string {
 	return fmt.Sprintf("%.0f days", d.Hours()/24)
 }
 
-// authChallenged reports whether any challenge names the scheme.
+// schemeChallenged reports whether any challenge names the scheme.
 func schemeChallenged(chs []parsers.Challenge, scheme string) bool {
 	for _, c := range chs {
 		if strings.EqualFold(c.Scheme, scheme) {
@@ -77,20 +91,11 @@ func schemeChallenged(chs []parsers.Challenge, scheme string) bool {
 	return false
 }
 
-// jwtCredentials returns the request's credentials that are readable JWTs,
-// Authorization first.
-func jwtCredentials(f *Facts) []Credential {
-	var out []Credential
-	for _, c := range f.Credentials() {
-		if c.JWT != nil && !c.JWT.Encrypted {
-			if c.Auth != nil {
-				out = append([]Credential{c}, out...)
-			} else {
-				out = append(out, c)
-			}
-		}
-	}
-	return out
+// accessTokenParams are the (lower-case) query and body parameter names
+// that carry an access token: RFC 6750's access_token and its spellings.
+var accessTokenParams = map[string]bool{
+	"access_token": true, "accesstoken": true, "token": true, "id_token": true, "auth_token": true,
+	"authtoken": true, "jwt": true, "bearer": true, "oauth_token": true, "private_token": true,
 }
 
 // redactedUpstream reports a credential another tool redacted (REDACTED,

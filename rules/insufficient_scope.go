@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/authtriage/authtriage/parsers"
+	"github.com/authtriage/authtriage/secrets"
 )
 
 type insufficientScope struct{}
@@ -73,7 +74,7 @@ func (insufficientScope) Check(c *Context, rec *parsers.Record) {
 	}
 	var ev []Evidence
 	var missing []string
-	jwts := jwtCredentials(f)
+	jwts := f.jwtCredentials()
 	if len(jwts) > 0 && len(required) > 0 {
 		have := map[string]bool{}
 		for _, s := range jwts[0].JWT.Scopes() {
@@ -89,12 +90,14 @@ func (insufficientScope) Check(c *Context, rec *parsers.Record) {
 	if !said && len(missing) == 0 {
 		return
 	}
+	// The scopes come from the server's challenge: scrubbed like the rest
+	// of it (challengeEvidence).
 	msg := describe(ex) + ": the server accepted the credential but it lacks the required scope"
 	switch {
 	case len(missing) > 0:
-		msg += " (" + strings.Join(missing, " ") + " is not in the token's scopes)"
+		msg += " (" + oneLine(secrets.ScrubText(strings.Join(missing, " ")), 200) + " is not in the token's scopes)"
 	case len(required) > 0:
-		msg += " (" + strings.Join(required, " ") + ")"
+		msg += " (" + oneLine(secrets.ScrubText(strings.Join(required, " ")), 200) + ")"
 	}
 	if cred, ok := f.Authorization(); ok {
 		ev = append([]Evidence{credEvidence(cred)}, ev...)

@@ -9,7 +9,13 @@ import (
 	"github.com/authtriage/authtriage/secrets"
 )
 
-type leakedSecret struct{}
+// leakedSecret keeps one LeakBuilder for the whole input, so that a token
+// a log repeats on every line is decoded once.
+type leakedSecret struct {
+	b LeakBuilder
+}
+
+func newLeakedSecret() Rule { return &leakedSecret{} }
 
 var leakedSecretMeta = &Meta{
 	ID:    "leaked-secret",
@@ -99,13 +105,13 @@ Content-Type: application/json
 	},
 }
 
-func (leakedSecret) Meta() *Meta { return leakedSecretMeta }
+func (*leakedSecret) Meta() *Meta { return leakedSecretMeta }
 
-func (leakedSecret) Check(c *Context, rec *parsers.Record) {
+func (r *leakedSecret) Check(c *Context, rec *parsers.Record) {
+	b := &r.b
+	b.Env = c.Config.Env
 	if rec.Text != nil {
 		// A line of a log or a text file: everything in it is exposed.
-		var b LeakBuilder
-		b.Env = c.Config.Env
 		secrets.ScanLine(rec.Text, func(m secrets.Match) {
 			c.Report(b.Finding(m, "this line", m.Start+1))
 		})
@@ -115,7 +121,6 @@ func (leakedSecret) Check(c *Context, rec *parsers.Record) {
 	if ex == nil {
 		return
 	}
-	b := LeakBuilder{Env: c.Config.Env}
 	report := func(where, place string, m secrets.Match) {
 		f := b.Finding(m, where, 0)
 		f.Place = place + "." + strings.ToLower(PlaceField(m))
@@ -187,12 +192,9 @@ type LeakBuilder struct {
 	// Now, when set, is the scan time against which a JWT's expiry is
 	// judged ("still valid at scan time"). Zero: not judged.
 	Now time.Time
-	// jwts caches decoded tokens by fingerprint (a log repeats a session's
-	// token on every line). Bounded.
-	jwts map[secrets.Fingerprint]*secrets.JWT
+	// jwts: a log repeats a session's token on every line.
+	jwts jwtCache
 }
-
-const maxLeakJWTCache = 1024
 
 // Finding describes one match. where is a short phrase for the message
 // ("this line", "the response body"); column is the 1-based column of the
@@ -333,16 +335,10 @@ func leakKind(m secrets.Match) string {
 }
 
 func (b *LeakBuilder) decode(s secrets.Secret) *secrets.JWT {
-	fp := s.Fingerprint()
-	if j, ok := b.jwts[fp]; ok {
-		return j
+	if b.jwts.max == 0 {
+		b.jwts.max = 1024
 	}
-	if b.jwts == nil || len(b.jwts) >= maxLeakJWTCache {
-		b.jwts = map[secrets.Fingerprint]*secrets.JWT{}
-	}
-	j := decodeJWT(s)
-	b.jwts[fp] = j
-	return j
+	return b.jwts.decode(s)
 }
 
 // environment is the credential's: what its own format says (prefix, a

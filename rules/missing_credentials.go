@@ -1,10 +1,6 @@
 package rules
 
-import (
-	"strings"
-
-	"github.com/authtriage/authtriage/parsers"
-)
+import "github.com/authtriage/authtriage/parsers"
 
 // missingCredentials fires on a refused request that carries no credential
 // at all. It remembers, per origin, whether earlier requests did carry one:
@@ -70,7 +66,7 @@ func (r *missingCredentials) Check(c *Context, rec *parsers.Record) {
 		return
 	}
 	f := c.Facts()
-	origin := ex.Request.URL.Origin()
+	origin := f.Endpoint().Origin
 	if f.HasCredential() {
 		if len(r.withCreds) < maxOrigins {
 			r.withCreds[origin] = true
@@ -89,17 +85,7 @@ func (r *missingCredentials) Check(c *Context, rec *parsers.Record) {
 	if ex.Status() == 407 {
 		what = "no Proxy-Authorization header"
 	}
-	var names []string
-	for _, h := range ex.Request.Headers {
-		if !strings.HasPrefix(h.Name, ":") {
-			names = append(names, h.Name)
-		}
-	}
-	ev := []Evidence{{Field: "request.headers (names)", Value: oneLine(strings.Join(names, ", "), 300)}}
-	if names == nil {
-		ev[0].Value = "(none)"
-	}
-	ev = append(ev, challengeEvidence(ex)...)
+	ev := append([]Evidence{{Field: "request.headers (names)", Value: headerNames(ex)}}, challengeEvidence(ex)...)
 	fd := Finding{
 		Message:  describe(ex) + " carried no credential: " + what + ".",
 		Evidence: ev,

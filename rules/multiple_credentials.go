@@ -96,12 +96,13 @@ func (multipleCredentials) Check(c *Context, rec *parsers.Record) {
 	})
 }
 
-// isBearerParam is a parameter that carries an access token (as opposed to a
-// password field of a form, or an anti-forgery value).
+// isBearerParam is a parameter that carries an access token or an API key
+// (as opposed to a password field of a form, or an anti-forgery value).
 func isBearerParam(name string) bool {
-	switch strings.ToLower(name) {
-	case "access_token", "accesstoken", "token", "api_key", "apikey", "api-key", "key", "auth_token", "authtoken", "jwt", "id_token", "bearer", "oauth_token", "private_token":
+	n := strings.ToLower(name)
+	switch n {
+	case "api_key", "apikey", "api-key", "key":
 		return true
 	}
-	return false
+	return accessTokenParams[n]
 }

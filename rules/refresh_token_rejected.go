@@ -181,11 +181,11 @@ func (r *refreshRejected) Check(c *Context, rec *parsers.Record) {
 	if haveRT {
 		ev = append(ev, Evidence{Field: "request.body.refresh_token", Value: rt.String()})
 	}
-	if p, ok := topField(ex.Request.Body, "client_id"); ok && !p.Sensitive() && p.Value != "" {
-		ev = append(ev, Evidence{Field: "request.body.client_id", Value: oneLine(p.Value, 100)})
+	if e, ok := clientIDEvidence(ex); ok {
+		ev = append(ev, e)
 	}
 	if desc != "" {
-		ev = append(ev, Evidence{Field: "response error_description", Value: oneLine(secrets.ScrubText(desc), 200)})
+		ev = append(ev, descEvidence(desc))
 	}
 	c.Report(Finding{Message: msg, Evidence: ev, Related: related, Credential: fp})
 }

@@ -18,7 +18,7 @@ var constructors = []func() Rule{
 	func() Rule { return expiredToken{} },
 	newHARSanitized,
 	func() Rule { return insufficientScope{} },
-	func() Rule { return leakedSecret{} },
+	newLeakedSecret,
 	func() Rule { return malformedAuthorization{} },
 	newMissingCredentials,
 	func() Rule { return multipleCredentials{} },

@@ -184,8 +184,8 @@ func (r *retryStorm) Check(c *Context, rec *parsers.Record) {
 	}
 	st := ex.Status()
 	failed := ex.Failed()
-	if !failed && (st < 200 || st >= 400) {
-		return
+	if !failed && (st < 200 || st >= 400 || r.keys.Len() == 0) {
+		return // a success only ends a storm, and there is none to end
 	}
 	f := c.Facts()
 	ep := f.Endpoint()
@@ -337,19 +337,32 @@ func requesterFingerprint(f *Facts, ex *parsers.Exchange) (secrets.Fingerprint, 
 	if !byClient(f, ex) {
 		return credentialsFingerprint(f), true
 	}
-	var parts []string
+	fields := clientFields(ex)
+	if len(fields) == 0 {
+		return secrets.Fingerprint{}, false
+	}
+	parts := make([]string, len(fields))
+	for i, c := range fields {
+		parts[i] = c.name + "=" + c.value
+	}
+	return secrets.FingerprintOf(strings.Join(parts, "\x00")), true
+}
+
+// clientField is one thing that tells a client apart in an access log.
+type clientField struct{ name, value string }
+
+// clientFields are the client address, user and user agent a record holds.
+func clientFields(ex *parsers.Exchange) []clientField {
+	var out []clientField
 	for _, k := range []string{"client_ip", "remote_addr", "remote_user"} {
 		if v := ex.Extra(k); v != "" {
-			parts = append(parts, k+"="+v)
+			out = append(out, clientField{k, v})
 		}
 	}
 	if ua := ex.Request.Headers.Value("User-Agent"); ua != "" {
-		parts = append(parts, "ua="+ua)
+		out = append(out, clientField{"ua", ua})
 	}
-	if len(parts) == 0 {
-		return secrets.Fingerprint{}, false
-	}
-	return secrets.FingerprintOf(strings.Join(parts, "\x00")), true
+	return out
 }
 
 // byClient reports a request whose credentials cannot be compared: the
@@ -393,21 +406,20 @@ func credentialsFingerprint(f *Facts) secrets.Fingerprint {
 func requesterDisplay(f *Facts, ex *parsers.Exchange) string {
 	if byClient(f, ex) {
 		var who []string
-		for _, k := range []string{"client_ip", "remote_addr", "remote_user"} {
-			if v := ex.Extra(k); v != "" {
-				who = append(who, oneLine(v, 60))
+		for _, c := range clientFields(ex) {
+			n := 60
+			if c.name == "ua" {
+				n = 80
 			}
-		}
-		if ua := ex.Request.Headers.Value("User-Agent"); ua != "" {
-			who = append(who, oneLine(ua, 80))
+			who = append(who, oneLine(c.value, n))
 		}
 		return "from the same client (" + strings.Join(who, ", ") + ")"
 	}
 	if cr, ok := f.Authorization(); ok {
 		return "with the same credential (" + cr.Value.String() + ")"
 	}
-	for _, cr := range f.Credentials() {
-		return "with the same credential (" + cr.Field + " " + cr.Value.String() + ")"
+	if creds := f.Credentials(); len(creds) > 0 {
+		return "with the same credential (" + creds[0].Field + " " + creds[0].Value.String() + ")"
 	}
 	return "with no credential each time"
 }

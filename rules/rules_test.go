@@ -77,6 +77,42 @@ func TestExamples(t *testing.T) {
 	}
 }
 
+// TestSilentOnSuccess: a diagnosis rule explains failed requests only
+// (DESIGN.md, "When rules fire"). Each example that fires is run again with
+// every refusal turned into a 200; only the AnyStatus rules may still fire.
+func TestSilentOnSuccess(t *testing.T) {
+	for _, r := range All() {
+		m := r.Meta()
+		if m.AnyStatus {
+			continue
+		}
+		for _, ex := range m.Examples {
+			if !ex.Fires {
+				continue
+			}
+			t.Run(m.ID+"/"+ex.Name, func(t *testing.T) {
+				recs, err := ParseExamples(ex.HTTP)
+				if err != nil {
+					t.Fatal(err)
+				}
+				changed := false
+				for _, rec := range recs {
+					if x := rec.Exchange; x != nil && x.Failed() {
+						x.Response.Status = 200
+						changed = true
+					}
+				}
+				if !changed {
+					t.Fatal("an example that fires without a refused request")
+				}
+				if got := run(t, All()[indexOf(m.ID)], recs...); len(got) > 0 {
+					t.Fatalf("fires on success: %+v", got)
+				}
+			})
+		}
+	}
+}
+
 func indexOf(id string) int {
 	for i, m := range Metas() {
 		if m.ID == id {

@@ -161,7 +161,10 @@ func serverReason(f *Facts, ex *parsers.Exchange) (string, []Evidence) {
 		if len(head) > 4096 {
 			head = head[:4096]
 		}
-		lower := strings.ToLower(head)
+		// ASCII folding keeps byte offsets: strings.ToLower may change
+		// the length of non-ASCII text, and an index into the lowered
+		// copy would then point at other bytes of the body.
+		lower := asciiLower(head)
 		for _, v := range vendorReasons {
 			if i := strings.Index(lower, v.text); i >= 0 {
 				parts = append(parts, "\""+head[i:i+len(v.text)]+"\" — "+v.meaning)
@@ -173,10 +176,12 @@ func serverReason(f *Facts, ex *parsers.Exchange) (string, []Evidence) {
 	return strings.Join(parts, "; "), ev
 }
 
+// explainCode words an error code and description for the message. Both
+// are server-supplied text, which may echo the refused token.
 func explainCode(code, desc string) string {
-	s := code
+	s := oneLine(secrets.ScrubText(code), 64)
 	if m, ok := oauthErrors[code]; ok {
-		s = code + " (" + m + ")"
+		s += " (" + m + ")"
 	}
 	if desc != "" {
 		if s != "" {
@@ -185,4 +190,23 @@ func explainCode(code, desc string) string {
 		s += "\"" + oneLine(secrets.ScrubText(desc), 200) + "\""
 	}
 	return s
+}
+
+// asciiLower lower-cases ASCII letters only, so that offsets in the result
+// are offsets in s.
+func asciiLower(s string) string {
+	i := 0
+	for i < len(s) && !(s[i] >= 'A' && s[i] <= 'Z') {
+		i++
+	}
+	if i == len(s) {
+		return s
+	}
+	b := []byte(s)
+	for ; i < len(b); i++ {
+		if c := b[i]; c >= 'A' && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
 }

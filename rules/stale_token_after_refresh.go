@@ -176,13 +176,12 @@ func (r *staleToken) Check(c *Context, rec *parsers.Record) {
 		return
 	}
 	st := ex.Status()
-	for _, cr := range f.Credentials() {
-		if cr.Place == "body" || !cr.Present() || redactedUpstream(cr.Token) {
-			continue
-		}
-		fp := cr.Token.Fingerprint()
-		if st == 401 {
-			if s, ok := r.superseded.Get(fp); ok {
+	if st == 401 && r.superseded.Len() > 0 {
+		for _, cr := range f.Credentials() {
+			if cr.Place == "body" || !cr.Comparable() {
+				continue
+			}
+			if s, ok := r.superseded.Get(cr.Token.Fingerprint()); ok {
 				r.report(c, ex, cr, s)
 				return
 			}

@@ -67,7 +67,7 @@ func (tokenInQuery) Check(c *Context, rec *parsers.Record) {
 	for _, cred := range c.Facts().Credentials() {
 		// Another tool's redaction says nothing; sanitize's marker stands
 		// for a credential that was in the URL.
-		if cred.Place != "query" || !cred.Present() || redactedUpstream(cred.Token) || isSignatureParam(cred.Name) {
+		if cred.Place != "query" || !cred.Comparable() || isSignatureParam(cred.Name) {
 			continue
 		}
 		if !ex.Failed() && !isSecretParam(cred) {
@@ -92,9 +92,12 @@ func (tokenInQuery) Check(c *Context, rec *parsers.Record) {
 // the request succeeded: an access token, password or client secret by
 // name, or a value in a known secret format.
 func isSecretParam(c Credential) bool {
-	switch strings.ToLower(c.Name) {
-	case "access_token", "accesstoken", "token", "id_token", "refresh_token", "auth_token", "authtoken",
-		"jwt", "bearer", "oauth_token", "private_token", "client_secret", "password", "passwd", "pwd", "secret":
+	n := strings.ToLower(c.Name)
+	switch n {
+	case "refresh_token", "client_secret", "password", "passwd", "pwd", "secret":
+		return true
+	}
+	if accessTokenParams[n] {
 		return true
 	}
 	switch k := c.Token.SanitizedKind(); k {

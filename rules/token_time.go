@@ -60,7 +60,7 @@ func (expiredToken) Check(c *Context, rec *parsers.Record) {
 	if at.IsZero() {
 		return
 	}
-	for _, cred := range jwtCredentials(c.Facts()) {
+	for _, cred := range c.Facts().jwtCredentials() {
 		exp, ok := cred.JWT.Expiry()
 		if !ok || !exp.Before(at.Add(-c.Config.Leeway)) {
 			continue
@@ -117,7 +117,7 @@ func (tokenNotYetValid) Check(c *Context, rec *parsers.Record) {
 		return
 	}
 	limit := at.Add(c.Config.Leeway)
-	for _, cred := range jwtCredentials(c.Facts()) {
+	for _, cred := range c.Facts().jwtCredentials() {
 		claim, t, ok := "nbf", time.Time{}, false
 		if nbf, has := cred.JWT.NotBefore(); has && nbf.After(limit) {
 			t, ok = nbf, true

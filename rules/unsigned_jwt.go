@@ -49,7 +49,7 @@ func (unsignedJWT) Check(c *Context, rec *parsers.Record) {
 	if rec.Exchange == nil {
 		return
 	}
-	for _, cred := range jwtCredentials(c.Facts()) {
+	for _, cred := range c.Facts().jwtCredentials() {
 		if !cred.JWT.Unsigned() {
 			continue
 		}

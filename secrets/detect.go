@@ -1,7 +1,6 @@
 package secrets
 
 import (
-	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -337,8 +336,8 @@ func describeValue(raw string, k Kind) (string, Environment) {
 	}
 	if k == KindJWT {
 		if j, err := DecodeJWT(raw); err == nil {
-			if u, err := url.Parse(j.Issuer()); err == nil && u.Host != "" {
-				return "", HostLabelEnvironment(u.Host)
+			if host := IssuerHost(j.Issuer()); host != "" {
+				return "", HostLabelEnvironment(host)
 			}
 		}
 	}

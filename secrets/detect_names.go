@@ -57,13 +57,7 @@ func classifyName(name []byte) nameInfo {
 	// plain: lower case with - and . read as _, for header names and the
 	// name tables; camel also splits camelCase parts, for suffix rules.
 	var pb [maxNameLen]byte
-	norm := pb[:len(lower)]
-	for i, c := range lower {
-		if c == '-' || c == '.' {
-			c = '_'
-		}
-		norm[i] = c
-	}
+	norm := plainName(pb[:0], lower)
 	camel := normalizeName(nb[:0], name)
 	hasDash := indexByte(name, '-') >= 0
 	if headerNamed(norm, "authorization") || headerNamed(norm, "proxy_authorization") || string(norm) == "x_authorization" {

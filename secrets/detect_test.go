@@ -361,3 +361,18 @@ func TestConcurrentScanLine(t *testing.T) {
 		}
 	}
 }
+
+// TestDollarPassword: a password that starts with $ is found; a variable
+// reference ($password, $GITHUB_TOKEN) is not.
+func TestDollarPassword(t *testing.T) {
+	for line, want := range map[string]int{
+		`password=$ecretPassw0rd`: 1, `{"password":"$ecretPassw0rd"}`: 1, `Authorization: Bearer $ecretPassw0rd`: 1,
+		`password = $password`: 0, `token: $GITHUB_TOKEN`: 0, `Authorization: Bearer $TOKEN`: 0,
+	} {
+		n := 0
+		ScanLine([]byte(line), func(Match) { n++ })
+		if n != want {
+			t.Errorf("%s: %d matches, want %d", line, n, want)
+		}
+	}
+}

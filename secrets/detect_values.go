@@ -59,8 +59,10 @@ func notASecret(v []byte) bool {
 		return true // <token>, [REDACTED], {{token}}, {base64(user:pass)}, (hidden)
 	case v[0] == '%' && len(v) > 1 && v[1] == '{':
 		return true // a log-format directive: %{Authorization}i
-	case v[0] == '$' && len(v) > 1 && (isLetter(v[1]) || v[1] == '_' || v[1] == '{' || v[1] == '('):
-		return true // $password, ${X}, $(cmd); bcrypt's $2y$ stays
+	case v[0] == '$' && len(v) > 1 && (v[1] == '{' || v[1] == '('):
+		return true // ${X}, $(cmd)
+	case v[0] == '$' && len(v) > 1 && (isLetter(v[1]) || v[1] == '_') && nameLike(v):
+		return true // $password, $GITHUB_TOKEN; not $ecretPassw0rd; bcrypt's $2y$ stays
 	case hasPrefixAt(v, 0, "&lt") || hasPrefixAt(v, 0, "&#") || hasPrefixAt(v, 0, "arn:") || hasPrefixAt(v, 0, "http://") || hasPrefixAt(v, 0, "https://"):
 		return true
 	case (v[0] == '#' || v[0] == '.') && cssSelector(v[1:]):

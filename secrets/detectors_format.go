@@ -28,13 +28,7 @@ func isLowerHex(c byte) bool { return c >= '0' && c <= '9' || c >= 'a' && c <= '
 // run returns the end of the run of bytes in the set that starts at i. It
 // looks at most maxToken bytes: no credential is longer, and the bound keeps
 // a line of many overlapping candidates linear.
-func run(line []byte, i int, ok func(byte) bool) int {
-	j := i
-	for lim := min(len(line), i+maxToken); j < lim && ok(line[j]); {
-		j++
-	}
-	return j
-}
+func run(line []byte, i int, ok func(byte) bool) int { return runN(line, i, maxToken, ok) }
 
 // runN is run looking at most n bytes: the matchers call it with a little
 // more than the longest token of their format.
@@ -199,23 +193,21 @@ var gitlabLengths = map[string][2]int{
 	"glimt-": {25, 25}, "gloas-": {64, 64}, "glsoat-": {20, 50}, "glft-": {20, 50}, "GR1348941": {20, 50},
 }
 
-func isGitLabByte(c byte) bool { return isB64URLByte(c) }
-
 func matchGitLab(s *Scanner, line []byte, i int) (formatResult, bool) {
 	for kw, l := range gitlabLengths {
 		if !hasPrefixAt(line, i, kw) {
 			continue
 		}
 		b := i + len(kw)
-		ok := isGitLabByte
+		ok := isB64URLByte
 		if kw == "glpat-" {
-			ok = func(c byte) bool { return isGitLabByte(c) || c == '.' }
+			ok = func(c byte) bool { return isB64URLByte(c) || c == '.' }
 		}
 		e := runN(line, b, 302, ok)
 		for kw == "glpat-" && e > b && line[e-1] == '.' {
 			e-- // a sentence's full stop
 		}
-		if n := e - b; n < l[0] || n > l[1] || !endsAt(line, e, isGitLabByte) || !randomish(line[b:e]) {
+		if n := e - b; n < l[0] || n > l[1] || !endsAt(line, e, isB64URLByte) || !randomish(line[b:e]) {
 			return formatResult{}, false
 		}
 		return formatResult{start: i, end: e}, true

@@ -290,8 +290,9 @@ func (p *EnvPattern) reason(kind string) string {
 }
 
 // EnvResolver decides the environment of hosts and credentials, from the
-// user's config first, then the built-in tables, then host labels. It holds
-// no state besides the configuration and is safe for concurrent use.
+// user's config first, then the built-in tables, then host labels. Besides
+// the configuration it keeps a bounded cache of host decisions (guarded by a
+// mutex); it is safe for concurrent use.
 type EnvResolver struct {
 	cfg EnvConfig
 
@@ -511,17 +512,23 @@ func (r *EnvResolver) IssuerEnvironment(iss string) (Environment, string) {
 	return EnvUnknown, ""
 }
 
-// IssuerHost is the lower-case host of a JWT issuer: the authority of a URL
-// (https://auth.example.com/realms/x), or a bare dotted name; "" when the
-// issuer is not a host (a plain identifier).
+// IssuerHost is the lower-case host[:port] of a JWT issuer: the authority of
+// a URL (https://auth.example.com/realms/x) without any userinfo, or a bare
+// dotted name; "" when the issuer is not a host (a plain identifier). The
+// detectors and the resolver both read issuers through it.
 func IssuerHost(iss string) string {
 	if i := strings.Index(iss, "://"); i >= 0 {
 		iss = iss[i+3:]
 	} else if !strings.Contains(iss, ".") {
 		return ""
 	}
-	host, _, _ := strings.Cut(iss, "/")
-	return strings.ToLower(host)
+	if i := strings.IndexAny(iss, "/?#"); i >= 0 {
+		iss = iss[:i]
+	}
+	if i := strings.LastIndexByte(iss, '@'); i >= 0 {
+		iss = iss[i+1:]
+	}
+	return strings.ToLower(iss)
 }
 
 // matchHost matches a configured host pattern: a name, "*.suffix" (the

@@ -185,3 +185,17 @@ func FuzzHostEnvironment(f *testing.F) {
 		}
 	})
 }
+
+func TestIssuerHost(t *testing.T) {
+	for iss, want := range map[string]string{
+		"https://Auth.Sandbox.example.com/realms/x": "auth.sandbox.example.com",
+		"https://login.example.com:8443?x=1":        "login.example.com:8443",
+		"https://user:pass@idp.example.com/":        "idp.example.com",
+		"auth.example.com":                          "auth.example.com",
+		"my-issuer":                                 "",
+	} {
+		if got := IssuerHost(iss); got != want {
+			t.Errorf("IssuerHost(%q) = %q, want %q", iss, got, want)
+		}
+	}
+}

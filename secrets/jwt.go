@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"sort"
 	"strings"
 	"time"
 
@@ -152,8 +151,9 @@ func (j *JWT) NotBefore() (time.Time, bool) { return numTime(j.Claims["nbf"]) }
 func (j *JWT) IssuedAt() (time.Time, bool)  { return numTime(j.Claims["iat"]) }
 
 // Summary lists the header fields and claims that matter for diagnosis, in a
-// fixed order: alg, typ, iss, aud, sub, scope, client_id, iat, nbf, exp. It
-// never includes the signature. Claims named in drop are left out.
+// fixed order: alg, typ, iss, aud, sub, scope (scope, scp, scopes, roles,
+// permissions), client_id (client_id, azp, cid, appid), iat, nbf, exp. No
+// other claim, and never the signature.
 func (j *JWT) Summary() string {
 	if j.Encrypted {
 		return "encrypted JWT (JWE) alg=" + j.Alg() + " enc=" + str(j.Header["enc"])
@@ -181,16 +181,19 @@ func (j *JWT) Summary() string {
 	return strings.Join(parts, " ")
 }
 
+// str reads a scalar claim. An object or array is not one: printing it
+// would show whatever it nests (an email, a name) under an allowed claim's
+// name.
 func str(v any) string {
 	switch x := v.(type) {
 	case string:
 		return x
 	case json.Number:
 		return x.String()
-	case nil:
-		return ""
+	case bool, float64:
+		return fmt.Sprint(x)
 	}
-	return fmt.Sprint(v)
+	return ""
 }
 
 func strs(v any) []string {
@@ -233,14 +236,4 @@ func numTime(v any) (time.Time, bool) {
 	}
 	sec, frac := math.Modf(f)
 	return time.Unix(int64(sec), int64(frac*1e9)).UTC(), true
-}
-
-// ClaimNames lists the claim names in sorted order (for --drop-claims and tests).
-func (j *JWT) ClaimNames() []string {
-	names := make([]string, 0, len(j.Claims))
-	for k := range j.Claims {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	return names
 }

@@ -43,7 +43,6 @@ var prefixes = []prefixKind{
 	{"pk_live_", "stripe-publishable", EnvProduction, 20},
 	{"pk_test_", "stripe-publishable", EnvSandbox, 20},
 	{"whsec_", "stripe-webhook", EnvUnknown, 20},
-	{"sk_sbox_", "checkout", EnvSandbox, 20},
 	{"pk_sbox_", "checkout-publishable", EnvSandbox, 20},
 	{"github_pat_", "github", EnvProduction, 40},
 	{"ghp_", "github", EnvProduction, 40},
@@ -104,10 +103,7 @@ var prefixes = []prefixKind{
 	{"sdk-", "launchdarkly", EnvProduction, 30},
 }
 
-var (
-	reBasicB6 = regexp.MustCompile(`^[A-Za-z0-9+/]+={0,2}$`)
-	reOpenAI  = regexp.MustCompile(`^sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}$`)
-)
+var reOpenAI = regexp.MustCompile(`^sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}$`)
 
 // Classify returns the kind of a bare credential and its public prefix.
 func Classify(raw string) (Kind, string) {
@@ -142,12 +138,25 @@ func Classify(raw string) (Kind, string) {
 	return KindOpaque, ""
 }
 
+// prefixesByByte lists, for each first byte, the rows of prefixes that start
+// with it, in table order: Classify runs on every path segment and every
+// credential, and most values start with a byte no prefix starts with.
+var prefixesByByte = func() (idx [256][]prefixKind) {
+	for _, p := range prefixes {
+		idx[p.prefix[0]] = append(idx[p.prefix[0]], p)
+	}
+	return idx
+}()
+
 // LookupPrefix finds the public prefix raw starts with.
 func LookupPrefix(raw string) (prefixKind, bool) {
-	if len(raw) > 0 && raw[0] == '<' {
+	if raw == "" {
+		return prefixKind{}, false
+	}
+	if raw[0] == '<' {
 		// a sanitized marker keeps the public prefix and the length
 		if m, ok := ParseMarker(raw); ok && m.Prefix != "" {
-			for _, p := range prefixes {
+			for _, p := range prefixesByByte[m.Prefix[0]] {
 				if p.prefix == m.Prefix && m.Len >= p.min {
 					return p, true
 				}
@@ -155,21 +164,12 @@ func LookupPrefix(raw string) (prefixKind, bool) {
 		}
 		return prefixKind{}, false
 	}
-	for _, p := range prefixes {
+	for _, p := range prefixesByByte[raw[0]] {
 		if len(raw) >= p.min && strings.HasPrefix(raw, p.prefix) {
 			return p, true
 		}
 	}
 	return prefixKind{}, false
-}
-
-// PrefixEnvironment is the environment a credential's prefix implies
-// (sk_test_ → sandbox), or EnvUnknown.
-func PrefixEnvironment(raw string) (Environment, string) {
-	if p, ok := LookupPrefix(raw); ok {
-		return p.env, string(p.kind)
-	}
-	return EnvUnknown, ""
 }
 
 // jwtSegments counts the dot-separated segments of a value made only of

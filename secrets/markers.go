@@ -59,7 +59,7 @@ func firstMaskRun(v string) int {
 			need = 4
 		case c == 'x' || c == 'X':
 			need = 6
-		case strings.HasPrefix(v[i:], "•"):
+		case c == 0xe2 && strings.HasPrefix(v[i:], "•"): // • is E2 80 A2
 			need, width = 3, len("•")
 		default:
 			i++
@@ -81,6 +81,11 @@ func firstMaskRun(v string) int {
 var redactedWords = []string{"redacted", "sanitized", "filtered", "masked", "hidden", "scrubbed", "removed", "obfuscated"}
 
 func startsWithRedactedWord(v string) bool {
+	switch v[0] | 0x20 { // the words' first letters, any case
+	case 'r', 's', 'f', 'm', 'h', 'o':
+	default:
+		return false
+	}
 	for _, w := range redactedWords {
 		if len(v) >= len(w) && strings.EqualFold(v[:len(w)], w) {
 			return true
@@ -123,6 +128,9 @@ func IsPlaceholder(v string) bool {
 	switch v[0] {
 	case '$', '%', '{', '<', '[', ':':
 		if rePlaceholderTemplate.MatchString(v) {
+			if bareVariable(v) && !nameLike(v) {
+				return false // $ecretPassw0rd: a password that starts with $
+			}
 			return !IsRedactionMarker(v)
 		}
 	}
@@ -152,4 +160,44 @@ func isPlaceholderWord(v string) bool {
 		buf[i] = c
 	}
 	return placeholderWords[string(buf[:len(v)])]
+}
+
+// bareVariable is the $NAME or :NAME shape, which a credential can have by
+// chance (a password starting with $); ${…}, {{…}}, %…% and <…> are template
+// syntax no credential is written in.
+func bareVariable(v string) bool {
+	return len(v) > 1 && (v[0] == ':' || v[0] == '$' && v[1] != '{' && v[1] != '(')
+}
+
+// nameLike reports text whose letters read as a variable's name, the way
+// people write them: UPPER_SNAKE with at most two digits (API_KEY_V2), or
+// letters without digits and with at most two camelCase humps (token,
+// accessToken, your-api-key). Template punctuation is ignored. $Pa55word
+// and $ecretPassw0rd are neither; nor is any non-ASCII text.
+func nameLike[S ~string | ~[]byte](v S) bool {
+	var lower, digits, humps int
+	for i := 0; i < len(v); i++ {
+		switch c := v[i]; {
+		case c >= 0x80:
+			return false
+		case c >= 'a' && c <= 'z':
+			lower++
+		case c >= '0' && c <= '9':
+			digits++
+		case c >= 'A' && c <= 'Z' && i > 0 && v[i-1] >= 'a' && v[i-1] <= 'z':
+			humps++
+		}
+	}
+	if lower == 0 {
+		return digits <= 2
+	}
+	return digits == 0 && humps <= 2
+}
+
+// plainPlaceholder reports a placeholder whose text may be shown: a listed
+// word, or one that reads as a name (nameLike). Any other may be a
+// credential that merely has a template's shape (${9f8e7d6c…}).
+func plainPlaceholder(v string) bool {
+	v = strings.TrimSpace(v)
+	return isPlaceholderWord(v) || nameLike(v)
 }

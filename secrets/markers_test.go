@@ -36,7 +36,8 @@ func refIsPlaceholder(v string) bool {
 		return true
 	}
 	if rePlaceholderTemplate.MatchString(v) {
-		return !refIsRedactionMarker(v)
+		// not a fast path: $NAME must read as a name (nameLike)
+		return !(bareVariable(v) && !nameLike(v)) && !refIsRedactionMarker(v)
 	}
 	return rePlaceholderYour.MatchString(v)
 }
@@ -93,4 +94,18 @@ func FuzzMarkerFastPaths(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(checkMarkerFastPaths)
+}
+
+// TestBareVariableReadsAsName: $NAME is a placeholder only when NAME reads
+// as a variable's name; a password that starts with $ is a credential (it
+// must be sanitized, and its display form must not show it).
+func TestBareVariableReadsAsName(t *testing.T) {
+	for v, want := range map[string]bool{
+		"$TOKEN": true, "$API_KEY_V2": true, "$apiKey": true, "$access_token": true, ":token": true, "${Pa55w0rd}": true,
+		"$ecretPassw0rd": false, "$Pa55word": false, "$aBcDeFgHiJ": false, ":xY7zQ9wE3": false, "$ABCD1234EF": false,
+	} {
+		if got := IsPlaceholder(v); got != want {
+			t.Errorf("IsPlaceholder(%q) = %v, want %v", v, got, want)
+		}
+	}
 }

@@ -17,18 +17,7 @@ var credentialHeaders = map[string]bool{
 // IsCredentialHeader reports whether a header (any case) carries a
 // credential: the well-known names, plus names built from api-key, token,
 // secret, session or password parts (x-my-api-key, x-service-token).
-func IsCredentialHeader(name string) bool {
-	var buf [maxNameLen]byte
-	lower, ok := lowerName(buf[:0], name)
-	if !ok {
-		return false
-	}
-	if v, ok := credentialHeaders[string(lower)]; ok {
-		return v
-	}
-	var nb [2 * maxNameLen]byte
-	return isCredentialName(normalizeName(nb[:0], name)) || isCredentialName(plainName(nb[:0], lower))
-}
+func IsCredentialHeader(name string) bool { return credentialNamed(credentialHeaders, name) }
 
 // IsAuthorizationHeader is Authorization or Proxy-Authorization, whose values
 // are scheme + credential.
@@ -65,13 +54,17 @@ var credentialParams = map[string]bool{
 
 // IsCredentialParam reports whether a query, form or JSON field name holds a
 // credential.
-func IsCredentialParam(name string) bool {
+func IsCredentialParam(name string) bool { return credentialNamed(credentialParams, name) }
+
+// credentialNamed looks a name up in a table of exact names (true: a
+// credential, false: known not to be one), then tries the compound rules.
+func credentialNamed(table map[string]bool, name string) bool {
 	var buf [maxNameLen]byte
 	lower, ok := lowerName(buf[:0], name)
 	if !ok {
 		return false
 	}
-	if v, ok := credentialParams[string(lower)]; ok {
+	if v, ok := table[string(lower)]; ok {
 		return v
 	}
 	var nb [2 * maxNameLen]byte

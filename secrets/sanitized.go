@@ -39,6 +39,34 @@ func ParseMarker(v string) (Marker, bool) {
 	return Marker{Kind: parts[0], Prefix: parts[1], Len: n, FP: parts[3]}, true
 }
 
+// markerKindWord reports a KIND as sanitize writes it: a Kind, lower-case
+// letters, digits and dashes (jwt, stripe-publishable, private-key).
+func markerKindWord(s string) bool {
+	if s == "" || len(s) > 32 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// knownPrefix reports a PREFIX sanitize can write: a row of the prefix
+// table, or the JWT and legacy OpenAI prefixes Classify returns.
+func knownPrefix(s string) bool {
+	if s == "eyJ" || s == "sk-" {
+		return true
+	}
+	for _, p := range prefixesByByte[s[0]] {
+		if p.prefix == s {
+			return true
+		}
+	}
+	return false
+}
+
 func isShortHex(s string) bool {
 	if len(s) != 12 {
 		return false

@@ -186,17 +186,26 @@ func displayValue(raw string, k Kind, prefix string, fp Fingerprint) string {
 	case KindRedacted, KindPlaceholder:
 		if m, ok := ParseMarker(raw); ok {
 			// sanitize's marker: what it stands for, in the usual form,
-			// "sanitized stripe sk_live_…(107 chars) #3f9a1c02b7d4"
-			p := ""
+			// "sanitized stripe sk_live_…(107 chars) #3f9a1c02b7d4". Its
+			// kind and prefix are shown only as sanitize writes them: a
+			// look-alike could carry anything there.
+			kind, p := m.Kind, ""
 			if m.Prefix != "" {
 				p = m.Prefix + "…"
 			}
-			return "sanitized " + m.Kind + " " + p + "(" + strconv.Itoa(m.Len) + " chars) #" + m.FP
+			if !markerKindWord(m.Kind) || m.Prefix != "" && !knownPrefix(m.Prefix) {
+				kind, p = "credential", ""
+			}
+			return "sanitized " + kind + " " + p + "(" + strconv.Itoa(m.Len) + " chars) #" + m.FP
 		}
 		// Markers and placeholders carry no secret; showing them tells the
-		// reader what was sent. Long ones are cut so a mistaken
-		// classification cannot print a whole value.
-		return string(k) + " " + strconv.Quote(cut(raw, 40))
+		// reader what was sent. Long ones are cut, and words that look like
+		// credentials are scrubbed: REDACTED-… or a template can wrap
+		// anything. A placeholder that does not read as a name
+		// (${9f8e7d6c…}) is shown like a credential, below.
+		if k == KindRedacted || plainPlaceholder(raw) {
+			return string(k) + " " + strconv.Quote(cut(ScrubText(raw), 40))
+		}
 	}
 	var b strings.Builder
 	b.WriteString(string(k))
@@ -220,8 +229,10 @@ func displayCookie(raw string, fp Fingerprint) string {
 		if part == "" {
 			continue
 		}
-		name, _, ok := strings.Cut(part, "=")
-		if !ok || !isTokenName(name) {
+		name, val, ok := strings.Cut(part, "=")
+		if !ok || !isTokenName(name) || strings.Trim(val, "=") == "" && looksSecretWord(name) {
+			// "dXNlcjpwYXNz==": a bare token whose base64 padding
+			// looks like a pair; its "name" is the credential
 			continue
 		}
 		names = append(names, name)

@@ -20,7 +20,7 @@ func renderings(s Secret) []string {
 }
 
 func TestSecretNeverRendersRaw(t *testing.T) {
-	raws := []string{testJWT, "sk_live_51HxEXAMPLEabcdefghijklmnopqrstu", "ghp_0123456789abcdefghijklmnopqrstuvwxyzAB", "CANARY-opaque-9f8e7d6c5b4a3928"}
+	raws := []string{testJWT, "sk_live_51HxEXAMPLEabcdefghijklmnopqrstu", "ghp_0123456789abcdefghijklmnopqrstuvwxyzAB", "CANARY-opaque-9f8e7d6c5b4a3928", "$CANARYPa55w0rd9f8e7d6c"}
 	for _, raw := range raws {
 		for _, s := range []Secret{New(raw), NewAuthorization("Bearer " + raw), NewAuthorization("Bearer Bearer " + raw), NewCookie("sid=" + raw + "; theme=dark")} {
 			for _, r := range renderings(s) {
@@ -45,11 +45,27 @@ func TestDisplayForm(t *testing.T) {
 		{NewAuthorization("Bearer: abcdef"), "Bearer: opaque (6 chars) #"},
 		{NewAuthorization("Basic dXNlcjpwYXNz"), "Basic basic (12 chars) #"},
 		{NewAuthorization("token REDACTED_3b1f"), `token redacted "REDACTED_3b1f"`},
+		{New("<redacted:stripe:sk_live_:107:3f9a1c02b7d4>"), "sanitized stripe sk_live_…(107 chars) #3f9a1c02b7d4"},
+		// look-alikes of a marker show no more than a marker would
+		{New("<redacted:ghp0123456789abcdefghijklmnopqrstuvwxyzAB::40:3f9a1c02b7d4>"), "sanitized credential (40 chars) #3f9a1c02b7d4"},
+		{New("<redacted:opaque:9f8e7d6c5b4a3928:40:3f9a1c02b7d4>"), "sanitized credential (40 chars) #3f9a1c02b7d4"},
+		{New("REDACTED-9f8e7d6c5b4a39281706f5e4d3c2b1a0"), `redacted "<redacted>"`},
 		{NewAuthorization("Bearer undefined"), `Bearer placeholder "undefined"`},
+		{NewAuthorization("Bearer {{accessToken}}"), `Bearer placeholder "{{accessToken}}"`},
+		{New("${API_KEY}"), `placeholder "${API_KEY}"`},
+		// the shape of $NAME, the look of a password: a credential
+		{New("$ecretPassw0rd"), "opaque (14 chars) #"},
+		{NewAuthorization("Bearer $TOKEN"), `Bearer placeholder "$TOKEN"`},
+		// template syntax around a random string: a placeholder, not shown
+		{New("{xYzAbCdEfGh}"), "placeholder (13 chars) #"},
+		{New("${9f8e7d6c5b4a39281706f5e4}"), "placeholder (27 chars) #"},
 		{NewAuthorization("Bearer"), "Bearer (empty)"},
 		{NewAuthorization(""), "(empty)"},
 		{New("sk_test_4eC39HqLyjWDarjtT1zdp7dc"), "stripe sk_test_…(32 chars) #"},
 		{NewCookie("session=abc; csrftoken=def"), "cookie [session, csrftoken] (26 chars) #"},
+		// a bare base64 token is no pair: its "name" is not shown
+		{NewCookie("dGhpc2lzYXNlY3JldHRva2VuMTIz=="), "cookie [] (30 chars) #"},
+		{NewCookie("wordpress_logged_in_5c1f8a6e7c2d9b1a=admin%7C1700"), "cookie [wordpress_logged_in_5c1f8a6e7c2d9b1a] (49 chars) #"},
 		{Secret{}, "(none)"},
 	}
 	for _, tt := range tests {
@@ -207,8 +223,8 @@ func FuzzSecretDisplay(f *testing.F) {
 			return
 		}
 		check := func(s Secret, secret string) {
-			if len(secret) < 8 || s.Kind() == KindRedacted || s.Kind() == KindPlaceholder {
-				return // markers and placeholders are shown (cut): no secret
+			if len(secret) < 8 || s.Kind() == KindRedacted || s.Kind() == KindPlaceholder && plainPlaceholder(s.Reveal()) {
+				return // markers and name-like placeholders are shown (cut): no secret
 			}
 			for _, r := range renderings(s) {
 				if strings.Contains(r, secret) {
@@ -224,7 +240,7 @@ func FuzzSecretDisplay(f *testing.F) {
 		cred := a.Authorization().Credential
 		check(cred, strings.TrimSpace(cred.Reveal()))
 		shown := strings.TrimPrefix(a.String(), strings.Join(a.Authorization().Schemes, " "))
-		if c := strings.TrimSpace(cred.Reveal()); len(c) >= 8 && cred.Kind() != KindRedacted && cred.Kind() != KindPlaceholder && strings.Contains(shown, c) {
+		if c := strings.TrimSpace(cred.Reveal()); len(c) >= 8 && cred.Kind() != KindRedacted && !(cred.Kind() == KindPlaceholder && plainPlaceholder(c)) && strings.Contains(shown, c) {
 			t.Fatalf("credential %q rendered: %q", c, a.String())
 		}
 	})
@@ -239,5 +255,18 @@ func TestQuotedEmptyCredential(t *testing.T) {
 			t.Errorf("%q: kind %s", v, k)
 		}
 		_ = a.String()
+	}
+}
+
+// TestJWTSummaryScalarsOnly: an allowed claim whose value is an object
+// does not carry what it nests into the summary.
+func TestJWTSummaryScalarsOnly(t *testing.T) {
+	// {"alg":"HS256"} . {"sub":{"email":"ann@example.com"},"aud":["api",{"name":"Ann"}],"iss":"https://auth.example.com/"}
+	j, err := DecodeJWT("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOnsiZW1haWwiOiJhbm5AZXhhbXBsZS5jb20ifSwiYXVkIjpbImFwaSIseyJuYW1lIjoiQW5uIn1dLCJpc3MiOiJodHRwczovL2F1dGguZXhhbXBsZS5jb20vIn0.c2lnbmF0dXJlc2lnbmF0dXJl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := j.Summary(); strings.Contains(s, "ann@") || strings.Contains(s, "Ann") || !strings.HasSuffix(s, " aud=api") || !strings.Contains(s, "iss=https://auth.example.com/") {
+		t.Fatalf("summary %q", s)
 	}
 }
