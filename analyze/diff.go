@@ -2,10 +2,8 @@ package analyze
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 
@@ -34,6 +32,9 @@ type DiffOptions struct {
 	// MaxExchanges bounds the exchanges kept per input (default 100000);
 	// the rest are counted and skipped.
 	MaxExchanges int
+	// OnError, when set, receives every per-record error with its
+	// position (the CLI prints them on stderr).
+	OnError func(Error)
 }
 
 // DiffResult is the outcome of a comparison.
@@ -162,21 +163,12 @@ func Diff(ctx context.Context, goodPath, badPath string, o DiffOptions) (*DiffRe
 // readViews reads one input into views.
 func readViews(ctx context.Context, path string, in *DiffInput, o *DiffOptions) ([]*authView, error) {
 	in.Path = path
-	var src io.Reader
-	if path == "-" {
-		src = o.Stdin
-		if src == nil {
-			src = os.Stdin
-		}
-	} else {
-		f, err := os.Open(path)
-		if err != nil {
-			in.Failed = fmt.Sprintf("%s: %v", path, unwrapPathError(err))
-			return nil, nil
-		}
-		defer f.Close()
-		src = f
+	src, _, err := openInput(path, o.Stdin)
+	if err != nil {
+		in.Failed = err.Error()
+		return nil, nil
 	}
+	defer src.Close()
 	rd, err := parsers.Open(src, path, o.InputFormat, o.Parser)
 	if err != nil {
 		in.Failed = fmt.Sprintf("%s: %v", path, err)
@@ -185,36 +177,27 @@ func readViews(ctx context.Context, path string, in *DiffInput, o *DiffOptions) 
 	in.Format = string(rd.Format())
 	facts := rules.NewFacts(o.Env)
 	var views []*authView
-	for n := 0; ; n++ {
-		if n%4096 == 0 && ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		rec, err := rd.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			in.Errors++
-			var pe *parsers.ParseError
-			if !errors.As(err, &pe) || rec == nil && pe.Fatal {
-				break
-			}
-			if rec == nil {
-				continue
-			}
-		}
-		if rec == nil || rec.Exchange == nil {
-			continue
+	err = readRecords(ctx, rd, path, func(rec *parsers.Record) {
+		if rec.Exchange == nil {
+			return
 		}
 		in.Exchanges++
 		if len(views) >= o.MaxExchanges {
 			in.Skipped++
-			continue
+			return
 		}
 		facts.Reset(rec)
 		v := newAuthView(rec, facts, o.Env)
 		v.sig = v.credSignature()
 		views = append(views, v)
+	}, func(e Error) {
+		in.Errors++
+		if o.OnError != nil {
+			o.OnError(e)
+		}
+	})
+	if err != nil {
+		return nil, err
 	}
 	if in.Exchanges == 0 {
 		in.Failed = fmt.Sprintf("%s: no HTTP exchange could be read", path)
