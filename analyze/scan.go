@@ -372,13 +372,7 @@ func (f *scanFile) assemble(o *Options, onErr func(Error)) *fileResult {
 		}
 		fr.input.Errors += s.nperr
 		fr.nerr += s.nperr - len(s.perrs)
-		for k := range s.creds {
-			if len(fr.stats.creds) >= maxCredentials {
-				fr.stats.credsFull = true
-				break
-			}
-			fr.stats.creds[k] = struct{}{}
-		}
+		fr.stats.creds.merge(s.creds)
 		fr.input.Records += s.records
 		lines += s.lines
 		if s.failed != nil && fr.input.Failed == "" {
@@ -408,20 +402,10 @@ func (a *aggregator) mergeFrom(src *aggregator, delta int) {
 			sg.f.Location.Line += delta
 		}
 		f := sg.f
-		key := groupKey(&f)
-		g := a.groups[key]
-		if g == nil && a.perRule[f.Rule] >= a.maxGroups {
-			f.Endpoint = rules.Endpoint{Host: "(other)", Route: "(other)"}
-			f.Credential = secrets.Fingerprint{}
-			f.Place = "(other)"
-			key = groupKey(&f)
-			g = a.groups[key]
-		}
+		key, g := a.find(&f)
 		if g == nil {
-			a.sequence++
-			g = &group{f: f, meta: sg.meta, order: a.sequence, severity: sg.severity, confidence: sg.confidence}
-			a.groups[key] = g
-			a.perRule[f.Rule]++
+			g = a.newGroup(key, sg.meta, f)
+			g.severity, g.confidence = sg.severity, sg.confidence
 		}
 		g.count += sg.count
 		g.severity = max(g.severity, sg.severity)
