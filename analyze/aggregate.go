@@ -189,9 +189,8 @@ func confidenceOf(meta *rules.Meta, f rules.Finding) rules.Confidence {
 	return meta.Confidence
 }
 
-// dropFileLevel removes the groups a file-level finding suppresses: same
-// file, and same origin when the finding names one. It returns how many
-// findings were dropped per rule.
+// dropSuppressed removes the groups a file-level finding suppresses: same
+// file, and same origin when the finding names one.
 func (a *aggregator) dropSuppressed(file string, origin string, suppressed []string) {
 	for key, g := range a.groups {
 		if g.f.Location.File != file || g.f.FileLevel {
@@ -225,29 +224,13 @@ func (a *aggregator) findings() []Finding {
 		})
 		gs = append(gs, g)
 	}
-	sort.Slice(gs, func(i, j int) bool {
-		x, y := gs[i], gs[j]
-		if x.severity != y.severity {
-			return x.severity > y.severity
-		}
-		if x.f.Rule != y.f.Rule {
-			return x.f.Rule < y.f.Rule
-		}
-		if x.f.Location.File != y.f.Location.File {
-			return x.f.Location.File < y.f.Location.File
-		}
-		if x.occ[0].Entry != y.occ[0].Entry {
-			return x.occ[0].Entry < y.occ[0].Entry
-		}
-		if x.occ[0].Line != y.occ[0].Line {
-			return x.occ[0].Line < y.occ[0].Line
-		}
-		return x.order < y.order
-	})
+	// creation order breaks the ties of sortFindings
+	sort.Slice(gs, func(i, j int) bool { return gs[i].order < gs[j].order })
 	out := make([]Finding, 0, len(gs))
 	for _, g := range gs {
 		out = append(out, g.render())
 	}
+	sortFindings(out)
 	return out
 }
 

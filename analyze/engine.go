@@ -1,12 +1,15 @@
 package analyze
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"runtime"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -157,23 +160,17 @@ func merge(results []*fileResult, o *Options) *Result {
 	return r
 }
 
-// sortFindings orders findings of several inputs: severity, rule, file,
-// position (each input's findings are already in this order).
+// sortFindings orders findings by severity (high first), rule, file and
+// position, keeping the order of ties.
 func sortFindings(fs []Finding) {
-	sortStable(fs, func(a, b *Finding) bool {
-		if a.severity != b.severity {
-			return a.severity > b.severity
-		}
-		if a.Rule != b.Rule {
-			return a.Rule < b.Rule
-		}
-		if a.Location.File != b.Location.File {
-			return a.Location.File < b.Location.File
-		}
-		if a.Location.Entry != b.Location.Entry {
-			return a.Location.Entry < b.Location.Entry
-		}
-		return a.Location.Line < b.Location.Line
+	slices.SortStableFunc(fs, func(a, b Finding) int {
+		return cmp.Or(
+			cmp.Compare(b.severity, a.severity),
+			strings.Compare(a.Rule, b.Rule),
+			strings.Compare(a.Location.File, b.Location.File),
+			cmp.Compare(a.Location.Entry, b.Location.Entry),
+			cmp.Compare(a.Location.Line, b.Location.Line),
+		)
 	})
 }
 
