@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/url"
 	"strings"
 	"time"
 
@@ -212,7 +213,7 @@ func newAuthView(rec *parsers.Record, f *rules.Facts, env *secrets.EnvResolver) 
 		loc:    Location{File: rec.Source.File, Entry: rec.Source.Entry, Line: rec.Source.Line, Pointer: rec.Source.Pointer},
 		method: ex.Request.Method, route: ep.Route, host: ep.Host, hostEnv: ep.Environment,
 		status: ex.Status(), proto: normalizeProto(ex.Request.Proto), when: ex.RequestTime(),
-		origin:  ex.Request.Headers.Value("Origin"),
+		origin:  originView(ex.Request.Headers.Value("Origin")),
 		headers: map[string]*credView{}, cookies: map[string]string{}, params: map[string]*credView{},
 	}
 	if ex.Response != nil {
@@ -305,7 +306,28 @@ func normalizeProto(p string) string {
 	case strings.HasPrefix(l, "http/1.0"):
 		return "HTTP/1.0"
 	}
-	return p
+	return secrets.ScrubText(p) // whatever the input wrote there
+}
+
+// originView shows an Origin header as what an origin is: scheme://host
+// and port. A client can send more (userinfo, a path, a query with a
+// token); the rest is shown only by fingerprint, so that two such values
+// still compare.
+func originView(raw string) string {
+	raw = strings.TrimSpace(raw)
+	if raw == "" || raw == "null" {
+		return raw
+	}
+	fp := secrets.FingerprintOf(raw).Short()
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme == "" || u.Host == "" {
+		return "(not an origin #" + fp + ")"
+	}
+	o := u.Scheme + "://" + u.Host
+	if !strings.EqualFold(o, raw) && !strings.EqualFold(o+"/", raw) {
+		o += " (and more, #" + fp + ")"
+	}
+	return o
 }
 
 func succeeded(status int) bool { return status >= 200 && status < 400 }
