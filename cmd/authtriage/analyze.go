@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -33,15 +34,18 @@ recursively) or - for stdin; .gz files are decompressed.`,
 			if err != nil {
 				return err
 			}
-			return runReport(cmd, s, &c, o, args)
+			return runReport(cmd, s, &c, o, args, analyze.Run)
 		},
 	}
 	c.register(cmd.Flags(), "none")
 	return cmd
 }
 
-// runReport runs the engine, writes the report and decides the exit code.
-func runReport(cmd *cobra.Command, s Streams, c *commonFlags, o analyze.Options, args []string) error {
+// engine is analyze.Run or analyze.Scan.
+type engine func(context.Context, []string, analyze.Options) (*analyze.Result, error)
+
+// runReport runs an engine, writes the report and decides the exit code.
+func runReport(cmd *cobra.Command, s Streams, c *commonFlags, o analyze.Options, args []string, run engine) error {
 	if !c.quiet {
 		o.OnError = func(e analyze.Error) { fmt.Fprintln(s.Err, "authtriage: "+e.Message) }
 		if s.ErrTTY {
@@ -50,7 +54,7 @@ func runReport(cmd *cobra.Command, s Streams, c *commonFlags, o analyze.Options,
 			defer p.done()
 		}
 	}
-	res, err := analyze.Run(cmd.Context(), args, o)
+	res, err := run(cmd.Context(), args, o)
 	if err != nil {
 		return err
 	}

@@ -46,15 +46,12 @@ form (kind, prefix, length, fingerprint).`,
 				return usagef("--format: diff writes table or markdown, not %q", format)
 			}
 			o := analyze.DiffOptions{Stdin: s.In, Parser: parsers.Options{MaxLine: maxLine, MaxBody: maxBody}}
-			switch f := parsers.Format(inputFormat); f {
-			case "auto":
-			case parsers.FormatHAR, parsers.FormatCurl, parsers.FormatJSONL, parsers.FormatCLF, parsers.FormatText:
-				o.InputFormat = f
-			default:
-				return usagef("--input-format: want auto, har, curl, jsonl, clf or text, not %q", inputFormat)
+			var err error
+			if o.InputFormat, err = parseInputFormat(inputFormat); err != nil {
+				return err
 			}
-			if maxLine < 1<<20 {
-				return usagef("--max-line must be at least 1 MiB (1048576)")
+			if err := checkMaxLine(maxLine); err != nil {
+				return err
 			}
 			if envConfig != "" {
 				cfg, err := loadEnvConfig(envConfig)

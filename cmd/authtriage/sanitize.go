@@ -45,15 +45,12 @@ stdin; the copy goes to stdout, or to -o FILE (written to a temporary file, then
 		RunE: func(cmd *cobra.Command, args []string) error {
 			in := args[0]
 			o := sanitize.Options{DropClaims: dropClaims, MaxLine: maxLine}
-			switch f := parsers.Format(inputFormat); f {
-			case "auto":
-			case parsers.FormatHAR, parsers.FormatCurl, parsers.FormatJSONL, parsers.FormatCLF, parsers.FormatText:
-				o.Format = f
-			default:
-				return usagef("--input-format: want auto, har, curl, jsonl, clf or text, not %q", inputFormat)
+			var err error
+			if o.Format, err = parseInputFormat(inputFormat); err != nil {
+				return err
 			}
-			if maxLine < 1<<20 {
-				return usagef("--max-line must be at least 1 MiB (1048576)")
+			if err := checkMaxLine(maxLine); err != nil {
+				return err
 			}
 			for _, c := range dropClaims {
 				if strings.TrimSpace(c) == "" {
@@ -83,7 +80,7 @@ stdin; the copy goes to stdout, or to -o FILE (written to a temporary file, then
 				return dryRunSanitize(s, src, name, o, quiet)
 			}
 			var st sanitize.Stats
-			err := writeOutput(s.Out, output, func(w io.Writer) error {
+			err = writeOutput(s.Out, output, func(w io.Writer) error {
 				var err error
 				bw := bufio.NewWriterSize(w, 64<<10)
 				st, err = sanitize.Sanitize(src, bw, name, o)
@@ -169,12 +166,4 @@ func samePath(a, b string) bool {
 	aa, _ := filepath.Abs(a)
 	bb, _ := filepath.Abs(b)
 	return aa == bb
-}
-
-// unwrapPath keeps "no such file or directory" without repeating the path.
-func unwrapPath(err error) error {
-	if pe, ok := err.(*os.PathError); ok {
-		return pe.Err
-	}
-	return err
 }
