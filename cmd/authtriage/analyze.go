@@ -34,6 +34,9 @@ recursively) or - for stdin; .gz files are decompressed.`,
 			if err != nil {
 				return err
 			}
+			if c.now != "" {
+				return usagef("--now is for scan; analyze judges token times against each request's own time")
+			}
 			return runReport(cmd, s, &c, o, args, analyze.Run)
 		},
 	}

@@ -166,6 +166,7 @@ func TestExitCodes(t *testing.T) {
 		{"bad input format", []string{"analyze", "--input-format", "pcap", good}, 2},
 		{"unknown log field", []string{"analyze", "--field", "foo=bar", good}, 2},
 		{"max-line below 1 MiB", []string{"analyze", "--max-line", "100", good}, 2},
+		{"--now is for scan", []string{"analyze", "--now", "2026-11-30T06:40:00Z", good}, 2},
 		{"unknown rule page", []string{"rules", "no-such-rule"}, 2},
 		{"unknown command", []string{"frobnicate"}, 2},
 		{"missing file", []string{"analyze", filepath.Join(dir, "nope.har")}, 3},
