@@ -63,6 +63,9 @@ form (kind, prefix, length, fingerprint).`,
 			if args[0] == "-" && args[1] == "-" {
 				return usagef("only one of GOOD and BAD can be - (stdin)")
 			}
+			if !quiet {
+				o.OnError = func(e analyze.Error) { fmt.Fprintln(s.Err, "authtriage: "+e.Message) }
+			}
 			res, err := analyze.Diff(cmd.Context(), args[0], args[1], o)
 			if err != nil {
 				return err
@@ -71,9 +74,6 @@ form (kind, prefix, length, fingerprint).`,
 			for _, in := range []analyze.DiffInput{res.Good, res.Bad} {
 				if in.Failed != "" {
 					failed = append(failed, in.Failed)
-				}
-				if !quiet && in.Failed == "" && in.Errors > 0 {
-					fmt.Fprintf(s.Err, "authtriage: %s: %d record(s) could not be read\n", in.Path, in.Errors)
 				}
 				if !quiet && in.Skipped > 0 {
 					fmt.Fprintf(s.Err, "authtriage: %s: %d exchange(s) beyond the limit not compared\n", in.Path, in.Skipped)
