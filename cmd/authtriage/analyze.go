@@ -61,7 +61,7 @@ func runReport(cmd *cobra.Command, s Streams, c *commonFlags, o analyze.Options,
 	if err != nil {
 		return err
 	}
-	w, err := report.New(c.format, report.Options{Terminal: s.OutTTY && c.output == "", Width: s.Width, Color: useColor(c.color, s)})
+	w, err := report.New(c.format, report.Options{Terminal: s.OutTTY && c.output == "", Width: s.Width})
 	if err != nil {
 		return usageError{err}
 	}
@@ -85,16 +85,6 @@ func decideExit(res *analyze.Result, c *commonFlags) error {
 		return exitError{exitFindings, ""}
 	}
 	return nil
-}
-
-func useColor(mode string, s Streams) bool {
-	switch mode {
-	case "always":
-		return true
-	case "never":
-		return false
-	}
-	return s.OutTTY && os.Getenv("NO_COLOR") == ""
 }
 
 // writeOutput writes to stdout, or to a temporary file beside path that is

@@ -56,7 +56,7 @@ func (c *commonFlags) register(fs *pflag.FlagSet, defaultFailOn string) {
 	fs.StringSliceVar(&c.disable, "disable", nil, "do not run these rule `IDs` (comma-separated)")
 	fs.StringVar(&c.failOn, "fail-on", defaultFailOn, "exit 1 when a finding is at or above `SEVERITY`: none, info, low, medium or high")
 	fs.StringVar(&c.baseline, "baseline", "", "hide findings listed in an earlier JSON report `FILE`")
-	fs.StringVar(&c.color, "color", "auto", "colour: auto, always or never")
+	fs.StringVar(&c.color, "color", "auto", "colour: auto, always or never (accepted for scripts; reports are plain text)")
 	fs.BoolVar(&c.strict, "strict", false, "treat any input error as fatal (exit 3)")
 	fs.BoolVarP(&c.quiet, "quiet", "q", false, "print nothing on stderr but fatal errors")
 	fs.DurationVar(&c.leeway, "leeway", 60*time.Second, "clock skew tolerated when judging token times")
