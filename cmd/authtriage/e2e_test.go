@@ -52,6 +52,22 @@ func runBinary(t *testing.T, stdin string, args ...string) result {
 	return result{out.String(), errb.String(), code}
 }
 
+// wantExit checks an exit code and what DESIGN.md says goes with it: an
+// error (2 or 3) is explained on stderr, and a usage error writes no report
+// and points to --help.
+func wantExit(t *testing.T, r result, code int) {
+	t.Helper()
+	if r.code != code {
+		t.Fatalf("exit %d, want %d\nstdout: %.500s\nstderr: %.500s", r.code, code, r.stdout, r.stderr)
+	}
+	if (code == 2 || code == 3) && !strings.HasPrefix(r.stderr, "authtriage: ") {
+		t.Fatalf("exit %d without a message on stderr: %q", code, r.stderr)
+	}
+	if code == 2 && (r.stdout != "" || !strings.Contains(r.stderr, "--help")) {
+		t.Fatalf("usage error: stdout %.300q, stderr %q", r.stdout, r.stderr)
+	}
+}
+
 // jsonReport is the part of the JSON document the tests check.
 type jsonReport struct {
 	Version int `json:"version"`
@@ -184,9 +200,7 @@ func TestExitCodes(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := runBinary(t, "", tt.args...)
-			if r.code != tt.code {
-				t.Fatalf("exit %d, want %d\nstdout: %.500s\nstderr: %.500s", r.code, tt.code, r.stdout, r.stderr)
-			}
+			wantExit(t, r, tt.code)
 		})
 	}
 }
