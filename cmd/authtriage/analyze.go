@@ -41,6 +41,7 @@ recursively) or - for stdin; .gz files are decompressed.`,
 		},
 	}
 	c.register(cmd.Flags(), "none")
+	cmd.Flags().MarkHidden("now") // scan's; refused above with the reason
 	return cmd
 }
 
