@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -76,14 +77,19 @@ stdin; the copy goes to stdout, or to -o FILE (written to a temporary file, then
 				defer f.Close()
 				src, name = f, in
 			}
+			ctx := cmd.Context()
+			src = interruptible(ctx, src)
 			if dryRun {
-				return dryRunSanitize(s, src, name, o, quiet)
+				return dryRunSanitize(ctx, s, src, name, o, quiet)
 			}
 			var st sanitize.Stats
 			err = writeOutput(s.Out, output, func(w io.Writer) error {
 				var err error
 				bw := bufio.NewWriterSize(w, 64<<10)
 				st, err = sanitize.Sanitize(src, bw, name, o)
+				if ctx.Err() != nil {
+					return ctx.Err()
+				}
 				if err != nil {
 					return exitError{exitInput, err.Error()}
 				}
@@ -114,7 +120,7 @@ stdin; the copy goes to stdout, or to -o FILE (written to a temporary file, then
 
 // dryRunSanitize lists the replacements, tab-separated, on stdout: where,
 // the kind and the redacted display form. Nothing is written.
-func dryRunSanitize(s Streams, src io.Reader, name string, o sanitize.Options, quiet bool) error {
+func dryRunSanitize(ctx context.Context, s Streams, src io.Reader, name string, o sanitize.Options, quiet bool) error {
 	bw := bufio.NewWriter(s.Out)
 	fmt.Fprintln(bw, "entry\tline\tfield\tkind\tdetector\tvalue")
 	clean := strings.NewReplacer("\t", " ", "\n", " ", "\r", " ")
@@ -135,6 +141,9 @@ func dryRunSanitize(s Streams, src io.Reader, name string, o sanitize.Options, q
 	st, err := sanitize.Sanitize(src, io.Discard, name, o)
 	if ferr := bw.Flush(); err == nil && ferr != nil {
 		return ferr
+	}
+	if ctx.Err() != nil {
+		return ctx.Err()
 	}
 	if err != nil {
 		return exitError{exitInput, err.Error()}
@@ -166,4 +175,32 @@ func samePath(a, b string) bool {
 	aa, _ := filepath.Abs(a)
 	bb, _ := filepath.Abs(b)
 	return aa == bb
+}
+
+// interruptible makes reads fail once ctx is done, so that Ctrl-C stops
+// sanitize, which reads no context, promptly (exit 130). A seekable input
+// stays seekable: sanitize reads a file twice.
+func interruptible(ctx context.Context, r io.Reader) io.Reader {
+	cr := ctxReader{ctx, r}
+	if s, ok := r.(io.Seeker); ok {
+		return ctxReadSeeker{cr, s}
+	}
+	return cr
+}
+
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
+}
+
+type ctxReadSeeker struct {
+	ctxReader
+	io.Seeker
 }
