@@ -69,29 +69,38 @@ func Run(ctx context.Context, paths []string, o Options) (*Result, error) {
 	specs := expandInputs(paths, o.Include, o.Exclude)
 	results := make([]*fileResult, len(specs))
 	onErr := o.errorReporter()
-	var wg sync.WaitGroup
+	err := parallel(ctx, len(specs), o.Workers, func() func(int) {
+		return func(i int) { results[i] = analyzeInput(ctx, specs[i], &o, onErr) }
+	})
+	if err != nil {
+		return nil, err
+	}
+	return merge(results, &o), nil
+}
+
+// parallel calls work(i) for every i in [0, n), in order, on up to workers
+// goroutines; newWorker makes each goroutine's work function (so a worker
+// can keep state of its own). Once ctx is done no more work is handed out,
+// and parallel returns ctx's error.
+func parallel(ctx context.Context, n, workers int, newWorker func() func(int)) error {
 	next := make(chan int)
-	for w := 0; w < o.Workers && w < len(specs); w++ {
+	var wg sync.WaitGroup
+	for w := 0; w < workers && w < n; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			work := newWorker()
 			for i := range next {
-				results[i] = analyzeInput(ctx, specs[i], &o, onErr)
+				work(i)
 			}
 		}()
 	}
-	for i := range specs {
-		if ctx.Err() != nil {
-			break
-		}
+	for i := 0; i < n && ctx.Err() == nil; i++ {
 		next <- i
 	}
 	close(next)
 	wg.Wait()
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	return merge(results, &o), nil
+	return ctx.Err()
 }
 
 // setDefaults fills in what the caller left zero.

@@ -9,7 +9,6 @@ import (
 	"io"
 	"os"
 	"sort"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -74,27 +73,11 @@ func Scan(ctx context.Context, paths []string, o Options) (*Result, error) {
 	order := make([]*scanTask, len(tasks))
 	copy(order, tasks)
 	sort.SliceStable(order, func(i, j int) bool { return order[i].size() > order[j].size() })
-	next := make(chan *scanTask)
-	var wg sync.WaitGroup
-	for w := 0; w < o.Workers && w < len(order); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sc := secrets.NewScanner()
-			for t := range next {
-				t.run(ctx, &o, meta, sc)
-			}
-		}()
-	}
-	for _, t := range order {
-		if ctx.Err() != nil {
-			break
-		}
-		next <- t
-	}
-	close(next)
-	wg.Wait()
-	if err := ctx.Err(); err != nil {
+	err = parallel(ctx, len(order), o.Workers, func() func(int) {
+		sc := secrets.NewScanner() // its cache of recent matches is the worker's
+		return func(i int) { order[i].run(ctx, &o, meta, sc) }
+	})
+	if err != nil {
 		return nil, err
 	}
 	onErr := o.errorReporter()
