@@ -28,7 +28,7 @@ func TestInterrupt(t *testing.T) {
 		t.Run(args[0], func(t *testing.T) {
 			out := filepath.Join(dir, "report.json")
 			os.WriteFile(out, []byte("GOOD"), 0o644)
-			cmd := exec.Command(binary, append(args, "-o", out, in)...)
+			cmd := exec.Command(binary(t), append(args, "-o", out, in)...)
 			if err := cmd.Start(); err != nil {
 				t.Fatal(err)
 			}
