@@ -69,13 +69,12 @@ func Scan(ctx context.Context, paths []string, o Options) (*Result, error) {
 		files[i] = planScan(spec, &o)
 		tasks = append(tasks, files[i].tasks...)
 	}
-	// Largest first, so a big file's ranges do not trail behind small files.
-	order := make([]*scanTask, len(tasks))
-	copy(order, tasks)
-	sort.SliceStable(order, func(i, j int) bool { return order[i].size() > order[j].size() })
-	err = parallel(ctx, len(order), o.Workers, func() func(int) {
+	// Largest first, so a big file's ranges do not trail behind small
+	// files (each file keeps its own tasks in order for assemble).
+	sort.SliceStable(tasks, func(i, j int) bool { return tasks[i].size() > tasks[j].size() })
+	err = parallel(ctx, len(tasks), o.Workers, func() func(int) {
 		sc := secrets.NewScanner() // its cache of recent matches is the worker's
-		return func(i int) { order[i].run(ctx, &o, meta, sc) }
+		return func(i int) { tasks[i].run(ctx, &o, meta, sc) }
 	})
 	if err != nil {
 		return nil, err
