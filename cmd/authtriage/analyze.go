@@ -90,13 +90,33 @@ func decideExit(res *analyze.Result, c *commonFlags) error {
 
 // writeOutput writes to stdout, or to a temporary file beside path that is
 // renamed over it only when complete, so an interrupted run never replaces a
-// good report with half of one.
+// good report with half of one. A path that is not a regular file (-o
+// /dev/null, /dev/stdout, a named pipe) is written in place: renaming over
+// it would replace the device or pipe with a file. A symbolic link stays a
+// link: the file it points to is replaced.
 func writeOutput(stdout io.Writer, path string, write func(io.Writer) error) error {
 	if path == "" || path == "-" {
 		return write(stdout)
 	}
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() {
+		f, err := os.OpenFile(path, os.O_WRONLY, 0)
+		if err != nil {
+			return fmt.Errorf("-o %s: %w", path, unwrapPath(err))
+		}
+		if err := write(f); err != nil {
+			f.Close()
+			return err
+		}
+		if err := f.Close(); err != nil {
+			return fmt.Errorf("-o %s: %w", path, unwrapPath(err))
+		}
+		return nil
+	}
+	target := path
+	if t, err := filepath.EvalSymlinks(path); err == nil {
+		target = t
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(target), "."+filepath.Base(target)+".tmp-*")
 	if err != nil {
 		return fmt.Errorf("-o %s: %w", path, err)
 	}
@@ -108,7 +128,7 @@ func writeOutput(stdout io.Writer, path string, write func(io.Writer) error) err
 	if err := tmp.Close(); err != nil {
 		return fmt.Errorf("-o %s: %w", path, err)
 	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
+	if err := os.Rename(tmp.Name(), target); err != nil {
 		return fmt.Errorf("-o %s: %w", path, err)
 	}
 	return nil

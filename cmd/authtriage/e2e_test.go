@@ -9,7 +9,9 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // The end-to-end tests run the real program, as a user would: the binary
@@ -270,4 +272,53 @@ func TestOutputFile(t *testing.T) {
 	if len(left) > 0 {
 		t.Fatalf("temporary files left: %v", left)
 	}
+}
+
+// TestOutputNotAFile: -o to something that is not a regular file is
+// written in place. The temporary file + rename that protects a report
+// would replace a device or a pipe with a file (-o /dev/null, run as root,
+// left the machine without /dev/null); a named pipe stands in for one here.
+// A symbolic link stays a link.
+func TestOutputNotAFile(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "pipe")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skip("no named pipes here:", err)
+	}
+	got := make(chan []byte)
+	go func() {
+		b, _ := os.ReadFile(fifo) // blocks until the writer opens it
+		got <- b
+	}()
+	in := "../../testdata/corpus/har/martian-generated.har"
+	r := runBinary(t, "", "analyze", "--format", "json", "-o", fifo, in)
+	if r.code != 0 || r.stdout != "" {
+		t.Fatalf("exit %d, stdout %.100q, stderr %s", r.code, r.stdout, r.stderr)
+	}
+	if st, err := os.Lstat(fifo); err != nil || st.Mode()&os.ModeNamedPipe == 0 {
+		if f, err := os.OpenFile(fifo, os.O_WRONLY, 0); err == nil {
+			f.Close() // let the reader go
+		}
+		t.Fatalf("the named pipe was replaced by a file")
+	}
+	select {
+	case b := <-got:
+		decodeReport(t, string(b))
+	case <-time.After(10 * time.Second):
+		t.Fatal("nothing was written to the named pipe")
+	}
+
+	report := filepath.Join(dir, "report.json")
+	link := filepath.Join(dir, "latest.json")
+	os.WriteFile(report, []byte("old"), 0o644)
+	if err := os.Symlink("report.json", link); err != nil {
+		t.Fatal(err)
+	}
+	if r := runBinary(t, "", "analyze", "--format", "json", "-o", link, in); r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	if st, err := os.Lstat(link); err != nil || st.Mode()&os.ModeSymlink == 0 {
+		t.Fatalf("the link was replaced by a file")
+	}
+	decodeReport(t, string(mustRead(t, report)))
 }
