@@ -277,7 +277,8 @@ func TestOutputFile(t *testing.T) {
 // TestOutputNotAFile: -o to something that is not a regular file is
 // written in place. The temporary file + rename that protects a report
 // would replace a device or a pipe with a file (-o /dev/null, run as root,
-// left the machine without /dev/null); a named pipe stands in for one here.
+// would replace the machine's /dev/null); a named pipe stands in for one
+// here.
 // A symbolic link stays a link.
 func TestOutputNotAFile(t *testing.T) {
 	dir := t.TempDir()
