@@ -72,12 +72,11 @@ func location(s parsers.Source) Location {
 
 // add files one finding and returns the key of its group.
 func (a *aggregator) add(meta *rules.Meta, f rules.Finding) string {
-	key := groupKey(&f)
-	g := a.groups[key]
 	if f.Update {
 		// A revision of an existing finding (a storm's final count):
 		// new message and evidence, no new occurrence.
-		if g != nil {
+		key := groupKey(&f)
+		if g := a.groups[key]; g != nil {
 			g.f.Message, g.f.Evidence = f.Message, f.Evidence
 			if f.Fix != "" {
 				g.f.Fix = f.Fix
@@ -86,26 +85,13 @@ func (a *aggregator) add(meta *rules.Meta, f rules.Finding) string {
 		}
 		return key
 	}
+	key, g := a.find(&f)
 	if g == nil {
-		if a.perRule[f.Rule] >= a.maxGroups {
-			// Too many distinct groups for this rule: fold the rest
-			// into one group per file so counts stay exact.
-			f.Endpoint = rules.Endpoint{Host: "(other)", Route: "(other)"}
-			f.Credential = secrets.Fingerprint{}
-			f.Place = "(other)"
-			key = groupKey(&f)
-			g = a.groups[key]
-		}
-	}
-	if g == nil {
-		a.sequence++
-		g = &group{f: f, meta: meta, order: a.sequence}
+		g = a.newGroup(key, meta, f)
 		g.severity = f.Severity
 		if g.severity == rules.SeverityUnset {
 			g.severity = meta.Severity
 		}
-		a.groups[key] = g
-		a.perRule[f.Rule]++
 	}
 	g.count++
 	if f.Extra > 0 {
@@ -127,6 +113,32 @@ func (a *aggregator) add(meta *rules.Meta, f rules.Finding) string {
 	}
 	a.addRelated(g, f.Related)
 	return key
+}
+
+// find returns the key of a finding's group and the group (nil when it is
+// new). Once a rule has maxGroups groups, a finding of a new group folds
+// into the rule's one "(other)" group of the file, so counts stay exact:
+// find rewrites f to that group's identity then.
+func (a *aggregator) find(f *rules.Finding) (string, *group) {
+	key := groupKey(f)
+	g := a.groups[key]
+	if g == nil && a.perRule[f.Rule] >= a.maxGroups {
+		f.Endpoint = rules.Endpoint{Host: "(other)", Route: "(other)"}
+		f.Credential = secrets.Fingerprint{}
+		f.Place = "(other)"
+		key = groupKey(f)
+		g = a.groups[key]
+	}
+	return key, g
+}
+
+// newGroup starts the group of key with its first finding.
+func (a *aggregator) newGroup(key string, meta *rules.Meta, f rules.Finding) *group {
+	a.sequence++
+	g := &group{f: f, meta: meta, order: a.sequence}
+	a.groups[key] = g
+	a.perRule[f.Rule]++
+	return g
 }
 
 // addRelated adds related records to a group, without duplicates, capped.
@@ -177,9 +189,8 @@ func confidenceOf(meta *rules.Meta, f rules.Finding) rules.Confidence {
 	return meta.Confidence
 }
 
-// dropFileLevel removes the groups a file-level finding suppresses: same
-// file, and same origin when the finding names one. It returns how many
-// findings were dropped per rule.
+// dropSuppressed removes the groups a file-level finding suppresses: same
+// file, and same origin when the finding names one.
 func (a *aggregator) dropSuppressed(file string, origin string, suppressed []string) {
 	for key, g := range a.groups {
 		if g.f.Location.File != file || g.f.FileLevel {
@@ -213,29 +224,13 @@ func (a *aggregator) findings() []Finding {
 		})
 		gs = append(gs, g)
 	}
-	sort.Slice(gs, func(i, j int) bool {
-		x, y := gs[i], gs[j]
-		if x.severity != y.severity {
-			return x.severity > y.severity
-		}
-		if x.f.Rule != y.f.Rule {
-			return x.f.Rule < y.f.Rule
-		}
-		if x.f.Location.File != y.f.Location.File {
-			return x.f.Location.File < y.f.Location.File
-		}
-		if x.occ[0].Entry != y.occ[0].Entry {
-			return x.occ[0].Entry < y.occ[0].Entry
-		}
-		if x.occ[0].Line != y.occ[0].Line {
-			return x.occ[0].Line < y.occ[0].Line
-		}
-		return x.order < y.order
-	})
+	// creation order breaks the ties of sortFindings
+	sort.Slice(gs, func(i, j int) bool { return gs[i].order < gs[j].order })
 	out := make([]Finding, 0, len(gs))
 	for _, g := range gs {
 		out = append(out, g.render())
 	}
+	sortFindings(out)
 	return out
 }
 

@@ -2,10 +2,9 @@ package analyze
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"os"
+	"net/url"
 	"strings"
 	"time"
 
@@ -34,6 +33,9 @@ type DiffOptions struct {
 	// MaxExchanges bounds the exchanges kept per input (default 100000);
 	// the rest are counted and skipped.
 	MaxExchanges int
+	// OnError, when set, receives every per-record error with its
+	// position (the CLI prints them on stderr).
+	OnError func(Error)
 }
 
 // DiffResult is the outcome of a comparison.
@@ -162,21 +164,12 @@ func Diff(ctx context.Context, goodPath, badPath string, o DiffOptions) (*DiffRe
 // readViews reads one input into views.
 func readViews(ctx context.Context, path string, in *DiffInput, o *DiffOptions) ([]*authView, error) {
 	in.Path = path
-	var src io.Reader
-	if path == "-" {
-		src = o.Stdin
-		if src == nil {
-			src = os.Stdin
-		}
-	} else {
-		f, err := os.Open(path)
-		if err != nil {
-			in.Failed = fmt.Sprintf("%s: %v", path, unwrapPathError(err))
-			return nil, nil
-		}
-		defer f.Close()
-		src = f
+	src, _, err := openInput(path, o.Stdin)
+	if err != nil {
+		in.Failed = err.Error()
+		return nil, nil
 	}
+	defer src.Close()
 	rd, err := parsers.Open(src, path, o.InputFormat, o.Parser)
 	if err != nil {
 		in.Failed = fmt.Sprintf("%s: %v", path, err)
@@ -185,36 +178,27 @@ func readViews(ctx context.Context, path string, in *DiffInput, o *DiffOptions) 
 	in.Format = string(rd.Format())
 	facts := rules.NewFacts(o.Env)
 	var views []*authView
-	for n := 0; ; n++ {
-		if n%4096 == 0 && ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		rec, err := rd.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			in.Errors++
-			var pe *parsers.ParseError
-			if !errors.As(err, &pe) || rec == nil && pe.Fatal {
-				break
-			}
-			if rec == nil {
-				continue
-			}
-		}
-		if rec == nil || rec.Exchange == nil {
-			continue
+	err = readRecords(ctx, rd, path, func(rec *parsers.Record) {
+		if rec.Exchange == nil {
+			return
 		}
 		in.Exchanges++
 		if len(views) >= o.MaxExchanges {
 			in.Skipped++
-			continue
+			return
 		}
 		facts.Reset(rec)
 		v := newAuthView(rec, facts, o.Env)
 		v.sig = v.credSignature()
 		views = append(views, v)
+	}, func(e Error) {
+		in.Errors++
+		if o.OnError != nil {
+			o.OnError(e)
+		}
+	})
+	if err != nil {
+		return nil, err
 	}
 	if in.Exchanges == 0 {
 		in.Failed = fmt.Sprintf("%s: no HTTP exchange could be read", path)
@@ -229,7 +213,7 @@ func newAuthView(rec *parsers.Record, f *rules.Facts, env *secrets.EnvResolver) 
 		loc:    Location{File: rec.Source.File, Entry: rec.Source.Entry, Line: rec.Source.Line, Pointer: rec.Source.Pointer},
 		method: ex.Request.Method, route: ep.Route, host: ep.Host, hostEnv: ep.Environment,
 		status: ex.Status(), proto: normalizeProto(ex.Request.Proto), when: ex.RequestTime(),
-		origin:  ex.Request.Headers.Value("Origin"),
+		origin:  originView(ex.Request.Headers.Value("Origin")),
 		headers: map[string]*credView{}, cookies: map[string]string{}, params: map[string]*credView{},
 	}
 	if ex.Response != nil {
@@ -322,7 +306,28 @@ func normalizeProto(p string) string {
 	case strings.HasPrefix(l, "http/1.0"):
 		return "HTTP/1.0"
 	}
-	return p
+	return secrets.ScrubText(p) // whatever the input wrote there
+}
+
+// originView shows an Origin header as what an origin is: scheme://host
+// and port. A client can send more (userinfo, a path, a query with a
+// token); the rest is shown only by fingerprint, so that two such values
+// still compare.
+func originView(raw string) string {
+	raw = strings.TrimSpace(raw)
+	if raw == "" || raw == "null" {
+		return raw
+	}
+	fp := secrets.FingerprintOf(raw).Short()
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme == "" || u.Host == "" {
+		return "(not an origin #" + fp + ")"
+	}
+	o := u.Scheme + "://" + u.Host
+	if !strings.EqualFold(o, raw) && !strings.EqualFold(o+"/", raw) {
+		o += " (and more, #" + fp + ")"
+	}
+	return o
 }
 
 func succeeded(status int) bool { return status >= 200 && status < 400 }

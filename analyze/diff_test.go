@@ -175,21 +175,30 @@ func TestDiffReversed(t *testing.T) {
 
 // TestDiffHeadersAndCookies: credential headers by name in any case,
 // cookies by name and value fingerprint, Origin and HTTP version.
+// writeOneEntry writes a HAR of one GET /v1/items/42 with these request
+// headers, status and HTTP version.
+func writeOneEntry(t *testing.T, dir, name string, headers [][2]string, status int, proto string) string {
+	t.Helper()
+	var hs []map[string]string
+	for _, h := range headers {
+		hs = append(hs, map[string]string{"name": h[0], "value": h[1]})
+	}
+	doc := map[string]any{"log": map[string]any{"version": "1.2", "creator": map[string]any{"name": "test"}, "entries": []any{
+		map[string]any{"startedDateTime": "2026-11-30T06:40:00Z", "request": map[string]any{"method": "GET", "url": "https://api.example.com/v1/items/42", "httpVersion": proto, "headers": hs},
+			"response": map[string]any{"status": status, "headers": []any{}, "content": map[string]any{}}},
+	}}}
+	b, _ := json.Marshal(doc)
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
 func TestDiffHeadersAndCookies(t *testing.T) {
 	dir := t.TempDir()
 	write := func(name string, headers [][2]string, status int, proto string) string {
-		var hs []map[string]string
-		for _, h := range headers {
-			hs = append(hs, map[string]string{"name": h[0], "value": h[1]})
-		}
-		doc := map[string]any{"log": map[string]any{"version": "1.2", "creator": map[string]any{"name": "test"}, "entries": []any{
-			map[string]any{"startedDateTime": "2026-11-30T06:40:00Z", "request": map[string]any{"method": "GET", "url": "https://api.example.com/v1/items/42", "httpVersion": proto, "headers": hs},
-				"response": map[string]any{"status": status, "headers": []any{}, "content": map[string]any{}}},
-		}}}
-		b, _ := json.Marshal(doc)
-		p := filepath.Join(dir, name)
-		os.WriteFile(p, b, 0o644)
-		return p
+		return writeOneEntry(t, dir, name, headers, status, proto)
 	}
 	good := write("good.har", [][2]string{{"X-API-Key", "9f8e7d6c5b4a39281706f5e4d3c2b1a0"}, {"Cookie", "sid=Zx3kQ8c1f2a9b7d4e6; theme=dark"}, {"Origin", "https://app.example.com"}}, 200, "HTTP/1.1")
 	bad := write("bad.har", [][2]string{{"cookie", "sid=Aa1bB2cC3dD4eE5fF6; lang=en"}, {"origin", "https://evil.example"}}, 403, "h2")
@@ -227,6 +236,36 @@ func TestDiffHeadersAndCookies(t *testing.T) {
 		for _, raw := range []string{"9f8e7d6c5b4a39281706f5e4d3c2b1a0", "Zx3kQ8c1f2a9b7d4e6", "Aa1bB2cC3dD4eE5fF6"} {
 			if strings.Contains(r.Good+r.Bad+r.Note, raw) {
 				t.Errorf("row %q shows a raw credential", r.Aspect)
+			}
+		}
+	}
+}
+
+// TestDiffOriginAndVersionNeverRaw: diff shows the Origin header and the
+// HTTP version as the request wrote them, and a client can write anything
+// there — userinfo, a query with a token. Only an origin (scheme and host)
+// is shown; the rest is noted by fingerprint, so a difference in it still
+// shows.
+func TestDiffOriginAndVersionNeverRaw(t *testing.T) {
+	dir := t.TempDir()
+	const pw, tok, ver = "Pr0beOriginPassw0rd", "Pr0beOriginQueryT0ken42", "Pr0beVersionT0ken77"
+	good := writeOneEntry(t, dir, "good.har", [][2]string{{"Origin", "https://app.example.com"}}, 200, "HTTP/1.1")
+	bad := writeOneEntry(t, dir, "bad.har", [][2]string{{"Origin", "https://u:" + pw + "@app.example.com/cb?access_token=" + tok}}, 401, "Bearer sk_live_"+ver)
+	res := runDiff(t, good, bad)
+	if len(res.Pairs) != 1 {
+		t.Fatalf("pairs: %d", len(res.Pairs))
+	}
+	p := res.Pairs[0]
+	if r := row(t, p, "Origin header"); !r.Differs || !strings.HasPrefix(r.Bad, "https://app.example.com ") {
+		t.Errorf("origin row: %+v", r)
+	}
+	if r := row(t, p, "HTTP version"); !r.Differs {
+		t.Errorf("version row: %+v", r)
+	}
+	for _, r := range p.Rows {
+		for _, raw := range []string{pw, tok, ver} {
+			if strings.Contains(r.Good+r.Bad+r.Note, raw) {
+				t.Errorf("row %q shows %s: %+v", r.Aspect, raw, r)
 			}
 		}
 	}

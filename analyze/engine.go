@@ -1,13 +1,17 @@
 package analyze
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"runtime"
+	"slices"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/authtriage/authtriage/parsers"
@@ -61,51 +65,69 @@ func Run(ctx context.Context, paths []string, o Options) (*Result, error) {
 	if _, err := rules.Select(o.Enable, o.Disable); err != nil {
 		return nil, err
 	}
-	if o.Config.Env == nil {
-		def := rules.DefaultConfig()
-		def.Leeway, def.RetryThreshold, def.RetryWindow = o.Config.Leeway, o.Config.RetryThreshold, o.Config.RetryWindow
-		o.Config.Env = def.Env
-	}
-	if o.MaxErrors <= 0 {
-		o.MaxErrors = 1000
-	}
+	o.setDefaults()
 	specs := expandInputs(paths, o.Include, o.Exclude)
 	results := make([]*fileResult, len(specs))
-	workers := o.Workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
+	onErr := o.errorReporter()
+	err := parallel(ctx, len(specs), o.Workers, func() func(int) {
+		return func(i int) { results[i] = analyzeInput(ctx, specs[i], &o, onErr) }
+	})
+	if err != nil {
+		return nil, err
 	}
-	var wg sync.WaitGroup
+	return merge(results, &o), nil
+}
+
+// parallel calls work(i) for every i in [0, n), in order, on up to workers
+// goroutines; newWorker makes each goroutine's work function (so a worker
+// can keep state of its own). Once ctx is done no more work is handed out,
+// and parallel returns ctx's error.
+func parallel(ctx context.Context, n, workers int, newWorker func() func(int)) error {
 	next := make(chan int)
-	var errMu sync.Mutex
-	onErr := func(e Error) {
-		if o.OnError != nil {
-			errMu.Lock()
-			o.OnError(e)
-			errMu.Unlock()
-		}
-	}
-	for w := 0; w < workers && w < len(specs); w++ {
+	var wg sync.WaitGroup
+	for w := 0; w < workers && w < n; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			work := newWorker()
 			for i := range next {
-				results[i] = analyzeInput(ctx, specs[i], &o, onErr)
+				work(i)
 			}
 		}()
 	}
-	for i := range specs {
-		if ctx.Err() != nil {
-			break
-		}
+	for i := 0; i < n && ctx.Err() == nil; i++ {
 		next <- i
 	}
 	close(next)
 	wg.Wait()
-	if err := ctx.Err(); err != nil {
-		return nil, err
+	return ctx.Err()
+}
+
+// setDefaults fills in what the caller left zero.
+func (o *Options) setDefaults() {
+	if o.Config.Env == nil {
+		o.Config.Env = rules.DefaultConfig().Env
 	}
-	return merge(results, &o), nil
+	if o.MaxErrors <= 0 {
+		o.MaxErrors = 1000
+	}
+	if o.Workers <= 0 {
+		o.Workers = runtime.GOMAXPROCS(0)
+	}
+}
+
+// errorReporter returns o.OnError made safe for the concurrent workers (a
+// no-op when it is unset).
+func (o *Options) errorReporter() func(Error) {
+	if o.OnError == nil {
+		return func(Error) {}
+	}
+	var mu sync.Mutex
+	return func(e Error) {
+		mu.Lock()
+		defer mu.Unlock()
+		o.OnError(e)
+	}
 }
 
 // fileResult is what one input produced.
@@ -147,45 +169,18 @@ func merge(results []*fileResult, o *Options) *Result {
 	return r
 }
 
-// sortFindings orders findings of several inputs: severity, rule, file,
-// position (each input's findings are already in this order).
+// sortFindings orders findings by severity (high first), rule, file and
+// position, keeping the order of ties.
 func sortFindings(fs []Finding) {
-	sortStable(fs, func(a, b *Finding) bool {
-		if a.severity != b.severity {
-			return a.severity > b.severity
-		}
-		if a.Rule != b.Rule {
-			return a.Rule < b.Rule
-		}
-		if a.Location.File != b.Location.File {
-			return a.Location.File < b.Location.File
-		}
-		if a.Location.Entry != b.Location.Entry {
-			return a.Location.Entry < b.Location.Entry
-		}
-		return a.Location.Line < b.Location.Line
+	slices.SortStableFunc(fs, func(a, b Finding) int {
+		return cmp.Or(
+			cmp.Compare(b.severity, a.severity),
+			strings.Compare(a.Rule, b.Rule),
+			strings.Compare(a.Location.File, b.Location.File),
+			cmp.Compare(a.Location.Entry, b.Location.Entry),
+			cmp.Compare(a.Location.Line, b.Location.Line),
+		)
 	})
-}
-
-// countingReader reports progress.
-type countingReader struct {
-	r     io.Reader
-	n     int64
-	size  int64
-	path  string
-	every int64
-	last  int64
-	fn    func(string, int64, int64)
-}
-
-func (c *countingReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n += int64(n)
-	if c.fn != nil && c.n-c.last >= c.every {
-		c.last = c.n
-		c.fn(c.path, c.n, c.size)
-	}
-	return n, err
 }
 
 // analyzeInput reads one input to the end.
@@ -197,28 +192,16 @@ func analyzeInput(ctx context.Context, spec inputSpec, o *Options, onErr func(Er
 		return fr
 	}
 	if spec.err != nil {
-		return fail(fmt.Errorf("%s: %w", spec.path, unwrapPathError(spec.err)))
+		return fail(pathError(spec.path, spec.err))
 	}
-	var src io.Reader
-	var size int64 = -1
-	if spec.path == "-" {
-		src = o.Stdin
-		if src == nil {
-			src = os.Stdin
-		}
-	} else {
-		f, err := os.Open(spec.path)
-		if err != nil {
-			return fail(fmt.Errorf("%s: %w", spec.path, unwrapPathError(err)))
-		}
-		defer f.Close()
-		if st, err := f.Stat(); err == nil {
-			size = st.Size()
-		}
-		src = f
+	in, size, err := openInput(spec.path, o.Stdin)
+	if err != nil {
+		return fail(err)
 	}
+	defer in.Close()
+	var src io.Reader = in
 	if o.Progress != nil {
-		src = &countingReader{r: src, size: size, path: spec.path, every: 4 << 20, fn: o.Progress}
+		src = &progressReader{r: src, path: spec.path, size: size, total: new(atomic.Int64), fn: o.Progress}
 	}
 	rd, err := parsers.Open(src, spec.path, o.InputFormat, o.Parser)
 	if err != nil {
@@ -226,50 +209,59 @@ func analyzeInput(ctx context.Context, spec inputSpec, o *Options, onErr func(Er
 	}
 	fr.input.Format = string(rd.Format())
 	run := newFileRun(fr, o, onErr)
-	var firstErr error
-	for n := 0; ; n++ {
-		if n%4096 == 0 && ctx.Err() != nil {
-			break
-		}
-		rec, err := rd.Next()
-		if err != nil {
-			if errors.Is(err, io.EOF) {
-				break
-			}
-			if firstErr == nil {
-				firstErr = err
-			}
-			var pe *parsers.ParseError
-			if errors.As(err, &pe) {
-				fr.input.Errors++
-				fr.addError(Error{File: pe.File, Line: pe.Line, Entry: pe.Entry, Offset: pe.Offset, Message: pe.Error()}, o, onErr)
-				if rec == nil {
-					if pe.Fatal {
-						break
-					}
-					continue
-				}
-			} else {
-				fr.input.Errors++
-				fr.addError(Error{File: spec.path, Entry: -1, Offset: -1, Message: fmt.Sprintf("%s: %v", spec.path, err)}, o, onErr)
-				break
-			}
-		}
-		run.record(rec)
+	err = readRecords(ctx, rd, spec.path, run.record, func(e Error) {
+		fr.input.Errors++
+		fr.addError(e, o, onErr)
+	})
+	if err != nil {
+		return fr // cancelled: Run reports that
 	}
 	run.finish(rd)
 	fr.input.Schema = rd.Schema()
 	if fr.input.Records == 0 {
 		why := "no complete record could be read"
-		if firstErr == nil {
+		if fr.input.Errors == 0 {
 			why = "the input is empty"
 		}
 		fr.input.Failed = fmt.Sprintf("%s: %s", spec.path, why)
-		if firstErr == nil {
+		if fr.input.Errors == 0 {
 			fr.addError(Error{File: spec.path, Entry: -1, Offset: -1, Message: fr.input.Failed}, o, onErr)
 		}
 	}
 	return fr
+}
+
+// readRecords reads rd to its end, handing every record to fn and every
+// error, with its position, to fail. A per-record error does not stop it;
+// an error that ends the input does. It returns ctx's error when ctx is
+// done (checked every 4096 records).
+func readRecords(ctx context.Context, rd parsers.Reader, path string, fn func(*parsers.Record), fail func(Error)) error {
+	for n := 0; ; n++ {
+		if n%4096 == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
+		rec, err := rd.Next()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			var pe *parsers.ParseError
+			if !errors.As(err, &pe) {
+				fail(Error{File: path, Entry: -1, Offset: -1, Message: fmt.Sprintf("%s: %v", path, err)})
+				return nil
+			}
+			fail(Error{File: pe.File, Line: pe.Line, Entry: pe.Entry, Offset: pe.Offset, Message: pe.Error()})
+			if rec == nil {
+				if pe.Fatal {
+					return nil
+				}
+				continue
+			}
+		}
+		if rec != nil {
+			fn(rec)
+		}
+	}
 }
 
 func (fr *fileResult) addError(e Error, o *Options, onErr func(Error)) {
@@ -280,12 +272,12 @@ func (fr *fileResult) addError(e Error, o *Options, onErr func(Error)) {
 	onErr(e)
 }
 
-// unwrapPathError keeps "no such file or directory" without repeating the
-// path that the caller already names.
-func unwrapPathError(err error) error {
+// pathError is "path: no such file or directory": the error without the
+// path an *os.PathError would repeat.
+func pathError(path string, err error) error {
 	var pe *os.PathError
 	if errors.As(err, &pe) {
-		return pe.Err
+		err = pe.Err
 	}
-	return err
+	return fmt.Errorf("%s: %w", path, err)
 }

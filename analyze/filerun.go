@@ -1,6 +1,8 @@
 package analyze
 
 import (
+	"slices"
+
 	"github.com/authtriage/authtriage/parsers"
 	"github.com/authtriage/authtriage/rules"
 )
@@ -67,6 +69,13 @@ type heldFinding struct {
 
 // maxHeld bounds the held findings per input.
 const maxHeld = 10000
+
+// maxOriginsKept bounds the per-origin counts of onlyMiss; past it, new
+// origins share one count (otherOrigins) that only a file-wide withdrawal
+// takes back.
+var maxOriginsKept = 10000
+
+const otherOrigins = "\x00(other)"
 
 type recordKey struct {
 	entry, line int
@@ -168,7 +177,11 @@ func (run *fileRun) record(rec *parsers.Record) {
 		case len(causes) > 0 && st == 401:
 			run.fr.stats.explained401++
 			if onlyMiss {
-				run.onlyMiss[ep.Origin]++
+				o := ep.Origin
+				if _, ok := run.onlyMiss[o]; !ok && len(run.onlyMiss) >= maxOriginsKept {
+					o = otherOrigins
+				}
+				run.onlyMiss[o]++
 			}
 		case len(causes) > 0 && st == 403:
 			run.fr.stats.explained403++
@@ -226,7 +239,7 @@ func (run *fileRun) addLate(f rules.Finding) {
 	if sil := silencedBy(m); len(sil) > 0 && len(p.filed) > 0 {
 		kept := p.filed[:0]
 		for _, fd := range p.filed {
-			if !contains(sil, fd.rule) {
+			if !slices.Contains(sil, fd.rule) {
 				kept = append(kept, fd)
 				continue
 			}
@@ -259,15 +272,6 @@ func (run *fileRun) addLate(f rules.Finding) {
 	case 403:
 		run.fr.stats.explained403++
 	}
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // hold keeps the findings that only withdrawable rules suppressed.

@@ -1,11 +1,13 @@
 package analyze
 
 import (
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync/atomic"
 )
 
 // inputSpec is one input to read: a file path, or "-" for stdin.
@@ -99,4 +101,48 @@ func selected(path string, include, exclude []string) bool {
 		return false
 	}
 	return !match(exclude)
+}
+
+// openInput opens a file, or standard input for "-" (stdin, else the
+// process's). size is the file's size, -1 when unknown. The error names
+// the path.
+func openInput(path string, stdin io.Reader) (r io.ReadCloser, size int64, err error) {
+	if path == "-" {
+		if stdin == nil {
+			stdin = os.Stdin
+		}
+		return io.NopCloser(stdin), -1, nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, -1, pathError(path, err)
+	}
+	size = -1
+	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+		size = st.Size()
+	}
+	return f, size, nil
+}
+
+// progressReader reports to fn, every 4 MiB and at the end, how many bytes
+// of path have been read by all the readers that share total (the ranges
+// of a file that scan reads in parallel).
+type progressReader struct {
+	r       io.Reader
+	path    string
+	size    int64
+	total   *atomic.Int64
+	fn      func(path string, read, size int64)
+	pending int64
+}
+
+func (p *progressReader) Read(b []byte) (int, error) {
+	n, err := p.r.Read(b)
+	p.pending += int64(n)
+	if p.pending >= 4<<20 || err != nil {
+		read := p.total.Add(p.pending)
+		p.pending = 0
+		p.fn(p.path, read, p.size)
+	}
+	return n, err
 }

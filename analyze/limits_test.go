@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/authtriage/authtriage/parsers"
 	"github.com/authtriage/authtriage/rules"
 )
 
@@ -36,5 +37,43 @@ func TestMaxFindingsFolds(t *testing.T) {
 	}
 	if len(res.Findings) != 4 || total != 7 {
 		t.Fatalf("%d findings, %d occurrences; want 3 kept + 1 folded, 7 in all", len(res.Findings), total)
+	}
+}
+
+// TestOriginCountsBounded: the per-origin state of an input stays within
+// its cap however many origins the input names, and the 401s are still
+// counted as explained. A HAR where some entries carry a credential (so
+// har-sanitized stays silent) and many origins get a 401 without one.
+func TestOriginCountsBounded(t *testing.T) {
+	defer func(n int) { maxOriginsKept = n }(maxOriginsKept)
+	maxOriginsKept = 3
+	var b strings.Builder
+	b.WriteString(`{"log":{"version":"1.2","creator":{"name":"x","version":"1"},"entries":[`)
+	b.WriteString(`{"startedDateTime":"2026-11-30T06:40:00Z","request":{"method":"GET","url":"https://h0.example.com/v1/me","headers":[{"name":"Authorization","value":"Bearer abcdefgh12345678"}]},"response":{"status":200,"headers":[]}}`)
+	const n = 10
+	for i := 1; i <= n; i++ {
+		fmt.Fprintf(&b, `,{"startedDateTime":"2026-11-30T06:40:0%dZ","request":{"method":"GET","url":"https://h%d.example.com/v1/me","headers":[]},"response":{"status":401,"headers":[]}}`, i%10, i)
+	}
+	b.WriteString("]}}")
+	rd, err := parsers.Open(strings.NewReader(b.String()), "many.har", "", parsers.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := Options{Config: rules.DefaultConfig()}
+	o.setDefaults()
+	fr := &fileResult{agg: newAggregator(0), stats: newStats()}
+	run := newFileRun(fr, &o, func(Error) {})
+	if err := readRecords(context.Background(), rd, "many.har", run.record, func(e Error) { t.Fatal(e.Message) }); err != nil {
+		t.Fatal(err)
+	}
+	if len(run.onlyMiss) > maxOriginsKept+1 {
+		t.Fatalf("%d origins kept, cap %d", len(run.onlyMiss), maxOriginsKept)
+	}
+	total := 0
+	for _, c := range run.onlyMiss {
+		total += c
+	}
+	if total != n || fr.stats.explained401 != n {
+		t.Fatalf("onlyMiss counts %d, explained %d; want %d each", total, fr.stats.explained401, n)
 	}
 }

@@ -8,9 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime"
 	"sort"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -59,62 +57,29 @@ func Scan(ctx context.Context, paths []string, o Options) (*Result, error) {
 	if !enabled {
 		return nil, fmt.Errorf("scan reports %s findings only, and the rule selection leaves it out", LeakedSecret)
 	}
-	if o.Config.Env == nil {
-		o.Config.Env = rules.DefaultConfig().Env
-	}
-	if o.MaxErrors <= 0 {
-		o.MaxErrors = 1000
-	}
+	o.setDefaults()
 	if o.Now.IsZero() {
 		o.Now = time.Now()
-	}
-	workers := o.Workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
 	}
 	meta, _ := rules.Lookup(LeakedSecret)
 	specs := expandInputs(paths, o.Include, o.Exclude)
 	files := make([]*scanFile, len(specs))
 	var tasks []*scanTask
 	for i, spec := range specs {
-		files[i] = planScan(spec, &o, workers)
+		files[i] = planScan(spec, &o)
 		tasks = append(tasks, files[i].tasks...)
 	}
-	// Largest first, so a big file's ranges do not trail behind small files.
-	order := make([]*scanTask, len(tasks))
-	copy(order, tasks)
-	sort.SliceStable(order, func(i, j int) bool { return order[i].size() > order[j].size() })
-	next := make(chan *scanTask)
-	var wg sync.WaitGroup
-	for w := 0; w < workers && w < len(order); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sc := secrets.NewScanner()
-			for t := range next {
-				t.run(ctx, &o, meta, sc)
-			}
-		}()
-	}
-	for _, t := range order {
-		if ctx.Err() != nil {
-			break
-		}
-		next <- t
-	}
-	close(next)
-	wg.Wait()
-	if err := ctx.Err(); err != nil {
+	// Largest first, so a big file's ranges do not trail behind small
+	// files (each file keeps its own tasks in order for assemble).
+	sort.SliceStable(tasks, func(i, j int) bool { return tasks[i].size() > tasks[j].size() })
+	err = parallel(ctx, len(tasks), o.Workers, func() func(int) {
+		sc := secrets.NewScanner() // its cache of recent matches is the worker's
+		return func(i int) { tasks[i].run(ctx, &o, meta, sc) }
+	})
+	if err != nil {
 		return nil, err
 	}
-	var errMu sync.Mutex
-	onErr := func(e Error) {
-		if o.OnError != nil {
-			errMu.Lock()
-			o.OnError(e)
-			errMu.Unlock()
-		}
-	}
+	onErr := o.errorReporter()
 	results := make([]*fileResult, len(files))
 	for i, f := range files {
 		results[i] = f.assemble(&o, onErr)
@@ -155,14 +120,14 @@ func (t *scanTask) size() int64 {
 
 // planScan looks at an input (size, compression, format) and cuts it into
 // tasks. Only an uncompressed regular file in a line format is split.
-func planScan(spec inputSpec, o *Options, workers int) *scanFile {
+func planScan(spec inputSpec, o *Options) *scanFile {
 	f := &scanFile{spec: spec, size: -1}
 	whole := func() *scanFile {
 		f.tasks = []*scanTask{{file: f, whole: true}}
 		return f
 	}
 	if spec.err != nil {
-		f.failed = fmt.Errorf("%s: %w", spec.path, unwrapPathError(spec.err))
+		f.failed = pathError(spec.path, spec.err)
 		return f
 	}
 	if spec.path == "-" {
@@ -170,7 +135,7 @@ func planScan(spec inputSpec, o *Options, workers int) *scanFile {
 	}
 	fh, err := os.Open(spec.path)
 	if err != nil {
-		f.failed = fmt.Errorf("%s: %w", spec.path, unwrapPathError(err))
+		f.failed = pathError(spec.path, err)
 		return f
 	}
 	defer fh.Close()
@@ -179,8 +144,8 @@ func planScan(spec inputSpec, o *Options, workers int) *scanFile {
 		return whole()
 	}
 	f.size = st.Size()
-	chunk := min(max(f.size/int64(workers*rangesPerWorker), minRange), maxRange)
-	if workers < 2 || f.size < 2*chunk || o.InputFormat == parsers.FormatHAR {
+	chunk := min(max(f.size/int64(o.Workers*rangesPerWorker), minRange), maxRange)
+	if o.Workers < 2 || f.size < 2*chunk || o.InputFormat == parsers.FormatHAR {
 		return whole()
 	}
 	head := make([]byte, 32<<10)
@@ -244,7 +209,7 @@ func (t *scanTask) run(ctx context.Context, o *Options, meta *rules.Meta, sc *se
 	if !t.whole {
 		fh, err := os.Open(f.spec.path)
 		if err != nil {
-			s.fail(fmt.Errorf("%s: %w", f.spec.path, unwrapPathError(err)))
+			s.fail(pathError(f.spec.path, err))
 			return
 		}
 		defer fh.Close()
@@ -253,21 +218,12 @@ func (t *scanTask) run(ctx context.Context, o *Options, meta *rules.Meta, sc *se
 		s.scanLines(ctx, f.progress(r, o))
 		return
 	}
-	var src io.Reader
-	if f.spec.path == "-" {
-		src = o.Stdin
-		if src == nil {
-			src = os.Stdin
-		}
-	} else {
-		fh, err := os.Open(f.spec.path)
-		if err != nil {
-			s.fail(fmt.Errorf("%s: %w", f.spec.path, unwrapPathError(err)))
-			return
-		}
-		defer fh.Close()
-		src = fh
+	src, _, err := openInput(f.spec.path, o.Stdin)
+	if err != nil {
+		s.fail(err)
+		return
 	}
+	defer src.Close()
 	br, gz, err := parsers.Decompressed(f.progress(src, o), o.Parser)
 	if err != nil {
 		s.fail(fmt.Errorf("%s: %w", f.spec.path, err))
@@ -364,25 +320,7 @@ func (f *scanFile) progress(r io.Reader, o *Options) io.Reader {
 	if o.Progress == nil {
 		return r
 	}
-	return &scanProgress{r: r, f: f, fn: o.Progress}
-}
-
-type scanProgress struct {
-	r       io.Reader
-	f       *scanFile
-	fn      func(string, int64, int64)
-	pending int64
-}
-
-func (p *scanProgress) Read(b []byte) (int, error) {
-	n, err := p.r.Read(b)
-	p.pending += int64(n)
-	if p.pending >= 4<<20 || err != nil {
-		total := p.f.read.Add(p.pending)
-		p.pending = 0
-		p.fn(p.f.spec.path, total, p.f.size)
-	}
-	return n, err
+	return &progressReader{r: r, path: f.spec.path, size: f.size, total: &f.read, fn: o.Progress}
 }
 
 // assemble merges the tasks of a file in order: line numbers of each range
@@ -416,13 +354,7 @@ func (f *scanFile) assemble(o *Options, onErr func(Error)) *fileResult {
 		}
 		fr.input.Errors += s.nperr
 		fr.nerr += s.nperr - len(s.perrs)
-		for k := range s.creds {
-			if len(fr.stats.creds) >= maxCredentials {
-				fr.stats.credsFull = true
-				break
-			}
-			fr.stats.creds[k] = struct{}{}
-		}
+		fr.stats.creds.merge(s.creds)
 		fr.input.Records += s.records
 		lines += s.lines
 		if s.failed != nil && fr.input.Failed == "" {
@@ -452,20 +384,10 @@ func (a *aggregator) mergeFrom(src *aggregator, delta int) {
 			sg.f.Location.Line += delta
 		}
 		f := sg.f
-		key := groupKey(&f)
-		g := a.groups[key]
-		if g == nil && a.perRule[f.Rule] >= a.maxGroups {
-			f.Endpoint = rules.Endpoint{Host: "(other)", Route: "(other)"}
-			f.Credential = secrets.Fingerprint{}
-			f.Place = "(other)"
-			key = groupKey(&f)
-			g = a.groups[key]
-		}
+		key, g := a.find(&f)
 		if g == nil {
-			a.sequence++
-			g = &group{f: f, meta: sg.meta, order: a.sequence, severity: sg.severity, confidence: sg.confidence}
-			a.groups[key] = g
-			a.perRule[f.Rule]++
+			g = a.newGroup(key, sg.meta, f)
+			g.severity, g.confidence = sg.severity, sg.confidence
 		}
 		g.count += sg.count
 		g.severity = max(g.severity, sg.severity)

@@ -82,23 +82,14 @@ func bestOf(n int, fn func()) time.Duration {
 // BenchmarkAnalyzeHAR); x-analyze is its speed relative to analyze on the
 // same file in the same run.
 func BenchmarkScanHAR(b *testing.B) {
-	path := filepath.Join(b.TempDir(), "bench.har")
-	f, err := os.Create(path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if _, err := writeHAR(f, 20<<20, 1); err != nil {
-		b.Fatal(err)
-	}
-	f.Close()
-	st, _ := os.Stat(path)
+	path, size := benchHAR(b)
 	o := Options{Config: rules.DefaultConfig(), Now: time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)}
 	analyzeTime := bestOf(2, func() {
 		if _, err := Run(context.Background(), []string{path}, o); err != nil {
 			b.Fatal(err)
 		}
 	})
-	b.SetBytes(st.Size())
+	b.SetBytes(size)
 	b.ResetTimer()
 	t0 := time.Now()
 	for b.Loop() {

@@ -2,9 +2,10 @@ package analyze
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"io"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -42,17 +43,45 @@ func (s *scanSink) scanHAR(ctx context.Context, r io.Reader) error {
 		}
 		h.part = p
 		clear(h.seen)
-		h.walk(p.Value, p.Pointer, h.path[:0])
+		h.walk(p.Value)
 		return nil
 	})
 }
 
+// harScan walks one part of a HAR. The place of the value being examined
+// is kept as two stacks, turned into strings only when a credential is
+// found there: most values hold none.
 type harScan struct {
 	s    *scanSink
 	part *parsers.HARPart
 	seen map[secrets.Fingerprint]bool
-	path []string // object keys from the part down, without array indices
+	// path holds the object keys from the part down, without array
+	// indices (request, headers); ptr the JSON pointer's tokens below
+	// the part's pointer.
+	path []string
+	ptr  []ptrToken
+	keys []string // the sorted keys of the objects being walked, stacked
 	buf  []byte
+}
+
+// ptrToken is an object key or, when key is "", an array index.
+type ptrToken struct {
+	key string
+	idx int
+}
+
+// pointer is the JSON pointer of the value being examined.
+func (h *harScan) pointer() string {
+	b := append([]byte(nil), h.part.Pointer...)
+	for _, t := range h.ptr {
+		b = append(b, '/')
+		if t.key == "" {
+			b = strconv.AppendInt(b, int64(t.idx), 10)
+		} else {
+			b = append(b, parsers.PointerToken(t.key)...)
+		}
+	}
+	return string(b)
 }
 
 // keyRank orders an object's members: the request before the response, and
@@ -62,83 +91,89 @@ var keyRank = map[string]int{
 	"postData": 7, "content": 8, "redirectURL": 9,
 }
 
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
+func rankOf(k string) int {
+	if r := keyRank[k]; r > 0 {
+		return r
 	}
-	sort.Slice(keys, func(i, j int) bool {
-		ri, rj := keyRank[keys[i]], keyRank[keys[j]]
-		if ri == 0 {
-			ri = 100
-		}
-		if rj == 0 {
-			rj = 100
-		}
-		if ri != rj {
-			return ri < rj
-		}
-		return keys[i] < keys[j]
+	return 100
+}
+
+// sortedKeys pushes m's keys, in keyRank order, onto h.keys and returns
+// them; the caller pops them (h.keys = h.keys[:len(h.keys)-len(keys)]).
+func (h *harScan) sortedKeys(m map[string]any) []string {
+	start := len(h.keys)
+	for k := range m {
+		h.keys = append(h.keys, k)
+	}
+	keys := h.keys[start:]
+	slices.SortFunc(keys, func(a, b string) int {
+		return cmp.Or(cmp.Compare(rankOf(a), rankOf(b)), strings.Compare(a, b))
 	})
 	return keys
 }
 
-func (h *harScan) walk(v any, ptr string, path []string) {
+func (h *harScan) walk(v any) {
 	switch x := v.(type) {
 	case string:
-		h.text(x, ptr, path)
+		h.text(x)
 	case []any:
 		for i, e := range x {
-			h.walk(e, ptr+"/"+strconv.Itoa(i), path)
+			h.ptr = append(h.ptr, ptrToken{idx: i})
+			h.walk(e)
+			h.ptr = h.ptr[:len(h.ptr)-1]
 		}
 	case map[string]any:
 		name, hasName := x["name"].(string)
 		value, hasValue := x["value"].(string)
 		paired := hasName && hasValue
 		if paired {
-			h.pair(name, value, ptr+"/value", path)
+			h.ptr = append(h.ptr, ptrToken{key: "value"})
+			h.pair(name, value)
+			h.ptr = h.ptr[:len(h.ptr)-1]
 		}
 		base64Body := false
 		if enc, ok := x["encoding"].(string); ok && strings.EqualFold(enc, "base64") {
 			base64Body = true
 		}
-		for _, k := range sortedKeys(x) {
+		keys := h.sortedKeys(x)
+		for _, k := range keys {
 			if paired && (k == "name" || k == "value") {
 				continue
 			}
-			kp := ptr + "/" + parsers.PointerToken(k)
-			if k == "text" {
-				if t, ok := x[k].(string); ok {
-					mime, _ := x["mimeType"].(string)
-					if base64Body {
-						h.base64Text(t, mime, kp, append(path, k))
-					} else if !noCredentialsIn(mime) {
-						h.text(t, kp, append(path, k))
-					}
-					continue
+			h.ptr = append(h.ptr, ptrToken{key: k})
+			h.path = append(h.path, k)
+			if t, ok := x[k].(string); ok && k == "text" {
+				mime, _ := x["mimeType"].(string)
+				if base64Body {
+					h.base64Text(t, mime)
+				} else if !noCredentialsIn(mime) {
+					h.text(t)
 				}
+			} else {
+				h.walk(x[k])
 			}
-			h.walk(x[k], kp, append(path, k))
+			h.path = h.path[:len(h.path)-1]
+			h.ptr = h.ptr[:len(h.ptr)-1]
 		}
+		h.keys = h.keys[:len(h.keys)-len(keys)]
 	}
 }
 
 // pair scans a name/value object as the wire writes it.
-func (h *harScan) pair(name, value, ptr string, path []string) {
+func (h *harScan) pair(name, value string) {
 	if value == "" {
 		return
 	}
 	parent := ""
-	if len(path) > 0 {
-		parent = path[len(path)-1]
+	if len(h.path) > 0 {
+		parent = h.path[len(h.path)-1]
 	}
-	response := inResponse(path)
 	b := h.buf[:0]
 	switch parent {
 	case "headers":
 		b = append(append(append(b, name...), ": "...), value...)
 	case "cookies":
-		if response {
+		if inResponse(h.path) {
 			b = append(b, "Set-Cookie: "...)
 		} else {
 			b = append(b, "Cookie: "...)
@@ -150,12 +185,11 @@ func (h *harScan) pair(name, value, ptr string, path []string) {
 		b = append(append(append(b, name...), ": "...), value...)
 	}
 	h.buf = b
-	place := placeOf(path) + "." + strings.ToLower(name)
-	h.scan(b, ptr, path, place)
+	h.scan(b, name)
 }
 
 // text scans every line of a string value.
-func (h *harScan) text(s, ptr string, path []string) {
+func (h *harScan) text(s string) {
 	if len(s) < 8 {
 		return // no credential is this short
 	}
@@ -167,19 +201,19 @@ func (h *harScan) text(s, ptr string, path []string) {
 			s = ""
 		}
 		h.buf = append(h.buf[:0], line...)
-		h.scan(h.buf, ptr, path, "")
+		h.scan(h.buf, "")
 	}
 }
 
 // base64Text decodes a body that the HAR stores in base64 and scans it
 // when it is text.
-func (h *harScan) base64Text(t, mime, ptr string, path []string) {
+func (h *harScan) base64Text(t, mime string) {
 	if noCredentialsIn(mime) {
 		return
 	}
 	dec, ok := parsers.DecodeBase64(t)
 	if !ok {
-		h.text(t, ptr, path)
+		h.text(t)
 		return
 	}
 	for len(dec) > 0 {
@@ -189,24 +223,26 @@ func (h *harScan) base64Text(t, mime, ptr string, path []string) {
 		} else {
 			dec = nil
 		}
-		h.scan(line, ptr, path, "")
+		h.scan(line, "")
 	}
 }
 
-// scan runs the detectors over one line built from the value at ptr and
-// files each credential once per entry.
-func (h *harScan) scan(line []byte, ptr string, path []string, place string) {
+// scan runs the detectors over one line built from the value being
+// examined and files each credential once per entry. name is the pair's
+// name when the line is one ("Authorization: …"), else "".
+func (h *harScan) scan(line []byte, name string) {
 	h.s.sc.Scan(line, func(m secrets.Match) {
 		fp := m.Secret.Fingerprint()
 		if h.seen[fp] {
 			return
 		}
 		h.seen[fp] = true
-		place := place // per match: a line may hold several fields
-		if place == "" {
-			place = placeOf(path) + "." + strings.ToLower(rules.PlaceField(m))
+		field := name // per match: a line may hold several fields
+		if field == "" {
+			field = rules.PlaceField(m)
 		}
-		loc := Location{File: h.s.path, Entry: h.part.Entry, Line: h.part.Line, Pointer: ptr}
+		place := placeOf(h.path) + "." + strings.ToLower(field)
+		loc := Location{File: h.s.path, Entry: h.part.Entry, Line: h.part.Line, Pointer: h.pointer()}
 		k := leakKey{place: place, fp: fp}
 		if g := h.s.known[k]; g != nil {
 			// the session's token again, in the next entry
@@ -218,9 +254,9 @@ func (h *harScan) scan(line []byte, ptr string, path []string, place string) {
 			}
 			return
 		}
-		f := h.s.lb.Finding(m, harWhere(path), 0)
+		f := h.s.lb.Finding(m, harWhere(h.path), 0)
 		f.Place = place
-		f.Location = parsers.Source{File: loc.File, Format: parsers.FormatHAR, Entry: loc.Entry, Line: loc.Line, Pointer: ptr}
+		f.Location = parsers.Source{File: loc.File, Format: parsers.FormatHAR, Entry: loc.Entry, Line: loc.Line, Pointer: loc.Pointer}
 		if g := h.s.add(f); g.f.Place == place && g.f.Credential == fp && len(h.s.known) < DefaultMaxGroups {
 			h.s.known[k] = g
 		}

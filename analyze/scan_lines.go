@@ -25,7 +25,7 @@ type scanSink struct {
 	agg     *aggregator
 	perrs   []parsers.ParseError
 	nperr   int
-	creds   map[[6]byte]struct{}
+	creds   credSet
 	known   map[leakKey]*group
 	lines   int // lines read (the next task's line numbers start after them)
 	records int
@@ -37,7 +37,7 @@ type scanSink struct {
 }
 
 func newScanSink(path string, meta *rules.Meta, o *Options, sc *secrets.Scanner) *scanSink {
-	s := &scanSink{path: path, meta: meta, o: o, sc: sc, agg: newAggregator(o.MaxGroups), creds: map[[6]byte]struct{}{}, known: map[leakKey]*group{},
+	s := &scanSink{path: path, meta: meta, o: o, sc: sc, agg: newAggregator(o.MaxGroups), creds: credSet{}, known: map[leakKey]*group{},
 		lb: rules.LeakBuilder{Env: o.Config.Env, Now: o.Now}}
 	s.onLine = s.lineMatch // one method value, not a closure per line
 	return s
@@ -61,11 +61,7 @@ func (s *scanSink) parseError(pe *parsers.ParseError) {
 // add files one finding and counts its credential.
 func (s *scanSink) add(f rules.Finding) *group {
 	f.Rule = LeakedSecret
-	if len(s.creds) < maxCredentials && !f.Credential.IsZero() {
-		var k [6]byte
-		copy(k[:], f.Credential[:6])
-		s.creds[k] = struct{}{}
-	}
+	s.creds.add(f.Credential)
 	return s.agg.groups[s.agg.add(s.meta, f)]
 }
 

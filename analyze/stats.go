@@ -29,6 +29,26 @@ type endpointAcc struct {
 
 type minuteAcc struct{ total, s401, s403 int }
 
+// credSet holds the distinct credentials seen, by the first 6 bytes of
+// their fingerprints, up to maxCredentials (the count is a floor beyond).
+type credSet map[[6]byte]struct{}
+
+func (c credSet) add(fp secrets.Fingerprint) {
+	if fp.IsZero() || len(c) >= maxCredentials {
+		return
+	}
+	c[[6]byte(fp[:6])] = struct{}{}
+}
+
+func (c credSet) merge(o credSet) {
+	for k := range o {
+		if len(c) >= maxCredentials {
+			return
+		}
+		c[k] = struct{}{}
+	}
+}
+
 // stats accumulates the summary of one input; inputs are merged at the end.
 type stats struct {
 	exchanges    int
@@ -38,15 +58,14 @@ type stats struct {
 	first, last  time.Time
 	first401     time.Time
 	last401      time.Time
-	creds        map[[6]byte]struct{}
-	credsFull    bool
+	creds        credSet
 	endpoints    map[endpointKey]*endpointAcc
 	epTruncated  bool
 	minutes      map[int64]*minuteAcc
 }
 
 func newStats() *stats {
-	return &stats{status: map[int]int{}, creds: map[[6]byte]struct{}{}, endpoints: map[endpointKey]*endpointAcc{}, minutes: map[int64]*minuteAcc{}}
+	return &stats{status: map[int]int{}, creds: credSet{}, endpoints: map[endpointKey]*endpointAcc{}, minutes: map[int64]*minuteAcc{}}
 }
 
 // exchange records one exchange with its endpoint and the causes found on
@@ -56,15 +75,7 @@ func (s *stats) exchange(ex *parsers.Exchange, ep rules.Endpoint, creds []rules.
 	st := ex.Status()
 	s.status[st]++
 	for _, c := range creds {
-		if len(s.creds) >= maxCredentials {
-			s.credsFull = true
-			break
-		}
-		if fp := c.Token.Fingerprint(); !fp.IsZero() {
-			var k [6]byte
-			copy(k[:], fp[:6])
-			s.creds[k] = struct{}{}
-		}
+		s.creds.add(c.Token.Fingerprint())
 	}
 	acc := s.endpoint(ep)
 	acc.total++
@@ -158,14 +169,7 @@ func (s *stats) merge(o *stats) {
 	if o.last401.After(s.last401) {
 		s.last401 = o.last401
 	}
-	for k := range o.creds {
-		if len(s.creds) >= maxCredentials {
-			s.credsFull = true
-			break
-		}
-		s.creds[k] = struct{}{}
-	}
-	s.credsFull = s.credsFull || o.credsFull
+	s.creds.merge(o.creds)
 	for k, v := range o.endpoints {
 		acc := s.endpoints[k]
 		if acc == nil {

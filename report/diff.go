@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/authtriage/authtriage/analyze"
+	"github.com/authtriage/authtriage/parsers"
 )
 
 // DiffFormats lists the formats of a diff.
@@ -56,20 +57,13 @@ func diffHeadline(r *analyze.DiffResult) string {
 // pairTitle is "GET /v1/me: GOOD 200 (good.har entry 3) vs BAD 401 (bad.har entry 5)".
 func pairTitle(p *analyze.DiffPair) string {
 	side := func(q analyze.DiffRequest) string {
-		s := analyzeStatus(q.Status) + " (" + where(q.Location)
+		s := parsers.StatusString(q.Status) + " (" + where(q.Location)
 		if q.Time != "" {
 			s += ", " + q.Time
 		}
 		return s + ")"
 	}
 	return p.Endpoint + ": GOOD " + side(p.Good) + " vs BAD " + side(p.Bad)
-}
-
-func analyzeStatus(s int) string {
-	if s == 0 {
-		return "no response"
-	}
-	return strconv.Itoa(s)
 }
 
 func diffTerminal(w io.Writer, r *analyze.DiffResult, o Options) error {
@@ -137,8 +131,8 @@ func diffTSV(w io.Writer, r *analyze.DiffResult) error {
 		p := &r.Pairs[i]
 		b.WriteString("\n")
 		writeTSVRow(&b, []string{"# pair " + strconv.Itoa(i+1), p.Endpoint,
-			"GOOD " + analyzeStatus(p.Good.Status) + " " + where(p.Good.Location) + " " + p.Good.Time,
-			"BAD " + analyzeStatus(p.Bad.Status) + " " + where(p.Bad.Location) + " " + p.Bad.Time})
+			"GOOD " + parsers.StatusString(p.Good.Status) + " " + where(p.Good.Location) + " " + p.Good.Time,
+			"BAD " + parsers.StatusString(p.Bad.Status) + " " + where(p.Bad.Location) + " " + p.Bad.Time})
 		b.WriteString("aspect\tgood\tbad\tnote\tdiffers\n")
 		for _, row := range p.Rows {
 			writeTSVRow(&b, []string{row.Aspect, row.Good, row.Bad, row.Note, strconv.FormatBool(row.Differs)})
@@ -170,7 +164,7 @@ func diffMarkdown(w io.Writer, r *analyze.DiffResult) error {
 		p := &r.Pairs[i]
 		fmt.Fprintf(&b, "\n## %d. %s\n\n", i+1, mdText(p.Endpoint))
 		side := func(q analyze.DiffRequest) string {
-			s := analyzeStatus(q.Status) + ", " + mdText(where(q.Location))
+			s := parsers.StatusString(q.Status) + ", " + mdText(where(q.Location))
 			if q.Time != "" {
 				s += ", " + q.Time
 			}

@@ -54,6 +54,11 @@ func TestGolden(t *testing.T) {
 	// a scan: log lines with columns and a HAR with pointers
 	results["scan"] = scanFiles(t, []string{"../parsers/testdata/logs/caddy-access-default.json", "../testdata/demo/demo.har"})
 	for name, res := range results {
+		// A golden file refreshed from a broken engine would hold an
+		// empty report and keep passing: the cases must find something.
+		if name != "clean" && len(res.Findings) < 5 {
+			t.Fatalf("%s: %d findings; the golden files would prove little", name, len(res.Findings))
+		}
 		for _, gf := range goldenFormats {
 			t.Run(name+"."+gf.ext, func(t *testing.T) {
 				w, err := New(gf.format, gf.opts)
@@ -63,6 +68,12 @@ func TestGolden(t *testing.T) {
 				var buf bytes.Buffer
 				if err := w.Write(&buf, res); err != nil {
 					t.Fatal(err)
+				}
+				// and every format must show every finding's rule
+				for _, f := range res.Findings {
+					if !bytes.Contains(buf.Bytes(), []byte(f.Rule)) {
+						t.Fatalf("the %s rendering does not mention %s", gf.format, f.Rule)
+					}
 				}
 				path := filepath.Join("testdata", "golden", name+"."+gf.ext)
 				if *update {

@@ -217,20 +217,24 @@ func mdTable(b *strings.Builder, header []string, rows [][]string) error {
 	return tbl.Render()
 }
 
-// mdText escapes text for markdown prose: HTML-looking parts (<redacted:…>)
-// would otherwise vanish as tags, and emphasis characters would reformat.
-func mdText(s string) string {
-	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", "*", `\*`, "_", `\_`, "`", "\\`", "[", `\[`, "]", `\]`, "|", `\|`, "\r", " ", "\n", " ").Replace(s)
-}
+// mdTextEscaper escapes text for markdown prose: HTML-looking parts
+// (<redacted:…>) would otherwise vanish as tags, and emphasis characters
+// would reformat.
+var mdTextEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", "*", `\*`, "_", `\_`, "`", "\\`", "[", `\[`, "]", `\]`, "|", `\|`, "\r", " ", "\n", " ")
 
-// mdCell escapes text for a table cell: pipes and newlines break rows.
-func mdCell(s string) string {
-	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", "|", `\|`, "\r\n", "<br>", "\n", "<br>", "\r", "<br>", "`", "\\`").Replace(s)
-}
+// mdCellEscaper escapes text for a table cell: pipes and newlines break
+// rows.
+var mdCellEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", "|", `\|`, "\r\n", "<br>", "\n", "<br>", "\r", "<br>", "`", "\\`")
+
+var oneLine = strings.NewReplacer("\r", " ", "\n", " ")
+
+func mdText(s string) string { return mdTextEscaper.Replace(s) }
+
+func mdCell(s string) string { return mdCellEscaper.Replace(s) }
 
 // mdCode wraps a value in a code span long enough for the backticks inside.
 func mdCode(s string) string {
-	s = strings.NewReplacer("\r", " ", "\n", " ").Replace(s)
+	s = oneLine.Replace(s)
 	fence := "`"
 	for strings.Contains(s, fence) {
 		fence += "`"

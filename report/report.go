@@ -16,8 +16,6 @@ type Options struct {
 	Terminal bool
 	// Width is the terminal width (0: 120).
 	Width int
-	// Color enables ANSI colours (terminal table only).
-	Color bool
 }
 
 // Writer renders a result in one format.

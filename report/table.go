@@ -165,19 +165,7 @@ func sparkline(tl []analyze.Minute) string {
 	if len(tl) < 2 {
 		return ""
 	}
-	bins := tl
-	if len(tl) > 80 {
-		step := (len(tl) + 79) / 80
-		bins = nil
-		for i := 0; i < len(tl); i += step {
-			m := analyze.Minute{Minute: tl[i].Minute}
-			for j := i; j < i+step && j < len(tl); j++ {
-				m.S401 += tl[j].S401
-				m.S403 += tl[j].S403
-			}
-			bins = append(bins, m)
-		}
-	}
+	bins, _ := binMinutes(tl, 80)
 	max := 0
 	for _, b := range bins {
 		if v := b.S401 + b.S403; v > max {
@@ -200,50 +188,53 @@ func sparkline(tl []analyze.Minute) string {
 	return sb.String() + fmt.Sprintf("  (max %d/min)", max)
 }
 
-// writeTSV is the piped form: plain rows, no alignment.
+// writeTSV is the piped form: plain rows, no alignment. A scan's findings
+// carry where a grep or an editor wants them (column, pointer) and what a
+// leak is (detector, provider, environment, fingerprint); it has no
+// endpoint table.
 func writeTSV(w io.Writer, r *analyze.Result) error {
 	var b strings.Builder
 	b.WriteString("# findings\n")
-	b.WriteString("severity\trule\tconfidence\tcount\tfile\tentry\tline\tendpoint\tmessage\tevidence\tfix\n")
-	if r.Command == analyze.ScanCommand {
-		// where a grep or an editor wants it: the column and the pointer
-		b.Reset()
-		b.WriteString("# findings\n")
+	scan := r.Command == analyze.ScanCommand
+	if scan {
 		b.WriteString("severity\trule\tconfidence\tcount\tfile\tentry\tline\tcolumn\tpointer\tdetector\tprovider\tenvironment\tfingerprint\tmessage\tevidence\n")
+	} else {
+		b.WriteString("severity\trule\tconfidence\tcount\tfile\tentry\tline\tendpoint\tmessage\tevidence\tfix\n")
 	}
 	for i := range r.Findings {
 		f := &r.Findings[i]
-		row := []string{f.Severity, f.Rule, f.Confidence, strconv.Itoa(f.Count), f.Location.File,
-			strconv.Itoa(f.Location.Entry), strconv.Itoa(f.Location.Line), f.Endpoint, f.Message,
-			strings.Join(evidenceLines(f), " | "), f.Fix}
-		if r.Command == analyze.ScanCommand {
-			row = []string{f.Severity, f.Rule, f.Confidence, strconv.Itoa(f.Count), f.Location.File,
+		evidence := strings.Join(evidenceLines(f), " | ")
+		if scan {
+			writeTSVRow(&b, []string{f.Severity, f.Rule, f.Confidence, strconv.Itoa(f.Count), f.Location.File,
 				strconv.Itoa(f.Location.Entry), strconv.Itoa(f.Location.Line), strconv.Itoa(f.Location.Column), f.Location.Pointer,
-				f.Detector, f.Provider, f.Environment, f.Fingerprint, f.Message, strings.Join(evidenceLines(f), " | ")}
+				f.Detector, f.Provider, f.Environment, f.Fingerprint, f.Message, evidence})
+		} else {
+			writeTSVRow(&b, []string{f.Severity, f.Rule, f.Confidence, strconv.Itoa(f.Count), f.Location.File,
+				strconv.Itoa(f.Location.Entry), strconv.Itoa(f.Location.Line), f.Endpoint, f.Message, evidence, f.Fix})
 		}
-		writeTSVRow(&b, row)
 	}
-	if r.Command == analyze.ScanCommand {
-		_, err := io.WriteString(w, b.String())
-		return err
-	}
-	b.WriteString("\n# endpoints\n")
-	b.WriteString("environment\thost\tmethod\troute\ttotal\t401\t403\trate_401\trate_403\texplained_401\ttop_causes\n")
-	for _, e := range r.Summary.Endpoints {
-		writeTSVRow(&b, []string{e.Environment, e.Host, e.Method, e.Route, strconv.Itoa(e.Total), strconv.Itoa(e.S401),
-			strconv.Itoa(e.S403), strconv.FormatFloat(e.Rate401, 'f', 4, 64), strconv.FormatFloat(e.Rate403, 'f', 4, 64),
-			strconv.Itoa(e.Explained401), causes(e.TopCauses)})
+	if !scan {
+		b.WriteString("\n# endpoints\n")
+		b.WriteString("environment\thost\tmethod\troute\ttotal\t401\t403\trate_401\trate_403\texplained_401\ttop_causes\n")
+		for _, e := range r.Summary.Endpoints {
+			writeTSVRow(&b, []string{e.Environment, e.Host, e.Method, e.Route, strconv.Itoa(e.Total), strconv.Itoa(e.S401),
+				strconv.Itoa(e.S403), strconv.FormatFloat(e.Rate401, 'f', 4, 64), strconv.FormatFloat(e.Rate403, 'f', 4, 64),
+				strconv.Itoa(e.Explained401), causes(e.TopCauses)})
+		}
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }
+
+// tsvCell keeps a cell on its line and in its column.
+var tsvCell = strings.NewReplacer("\t", " ", "\n", " ", "\r", " ")
 
 func writeTSVRow(b *strings.Builder, cells []string) {
 	for i, c := range cells {
 		if i > 0 {
 			b.WriteByte('\t')
 		}
-		b.WriteString(strings.NewReplacer("\t", " ", "\n", " ", "\r", " ").Replace(c))
+		tsvCell.WriteString(b, c)
 	}
 	b.WriteByte('\n')
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -33,15 +34,22 @@ recursively) or - for stdin; .gz files are decompressed.`,
 			if err != nil {
 				return err
 			}
-			return runReport(cmd, s, &c, o, args)
+			if c.now != "" {
+				return usagef("--now is for scan; analyze judges token times against each request's own time")
+			}
+			return runReport(cmd, s, &c, o, args, analyze.Run)
 		},
 	}
 	c.register(cmd.Flags(), "none")
+	cmd.Flags().MarkHidden("now") // scan's; refused above with the reason
 	return cmd
 }
 
-// runReport runs the engine, writes the report and decides the exit code.
-func runReport(cmd *cobra.Command, s Streams, c *commonFlags, o analyze.Options, args []string) error {
+// engine is analyze.Run or analyze.Scan.
+type engine func(context.Context, []string, analyze.Options) (*analyze.Result, error)
+
+// runReport runs an engine, writes the report and decides the exit code.
+func runReport(cmd *cobra.Command, s Streams, c *commonFlags, o analyze.Options, args []string, run engine) error {
 	if !c.quiet {
 		o.OnError = func(e analyze.Error) { fmt.Fprintln(s.Err, "authtriage: "+e.Message) }
 		if s.ErrTTY {
@@ -50,11 +58,11 @@ func runReport(cmd *cobra.Command, s Streams, c *commonFlags, o analyze.Options,
 			defer p.done()
 		}
 	}
-	res, err := analyze.Run(cmd.Context(), args, o)
+	res, err := run(cmd.Context(), args, o)
 	if err != nil {
 		return err
 	}
-	w, err := report.New(c.format, report.Options{Terminal: s.OutTTY && c.output == "", Width: s.Width, Color: useColor(c.color, s)})
+	w, err := report.New(c.format, report.Options{Terminal: s.OutTTY && c.output == "", Width: s.Width})
 	if err != nil {
 		return usageError{err}
 	}
@@ -80,25 +88,35 @@ func decideExit(res *analyze.Result, c *commonFlags) error {
 	return nil
 }
 
-func useColor(mode string, s Streams) bool {
-	switch mode {
-	case "always":
-		return true
-	case "never":
-		return false
-	}
-	return s.OutTTY && os.Getenv("NO_COLOR") == ""
-}
-
 // writeOutput writes to stdout, or to a temporary file beside path that is
 // renamed over it only when complete, so an interrupted run never replaces a
-// good report with half of one.
+// good report with half of one. A path that is not a regular file (-o
+// /dev/null, /dev/stdout, a named pipe) is written in place: renaming over
+// it would replace the device or pipe with a file. A symbolic link stays a
+// link: the file it points to is replaced.
 func writeOutput(stdout io.Writer, path string, write func(io.Writer) error) error {
 	if path == "" || path == "-" {
 		return write(stdout)
 	}
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() {
+		f, err := os.OpenFile(path, os.O_WRONLY, 0)
+		if err != nil {
+			return fmt.Errorf("-o %s: %w", path, unwrapPath(err))
+		}
+		if err := write(f); err != nil {
+			f.Close()
+			return err
+		}
+		if err := f.Close(); err != nil {
+			return fmt.Errorf("-o %s: %w", path, unwrapPath(err))
+		}
+		return nil
+	}
+	target := path
+	if t, err := filepath.EvalSymlinks(path); err == nil {
+		target = t
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(target), "."+filepath.Base(target)+".tmp-*")
 	if err != nil {
 		return fmt.Errorf("-o %s: %w", path, err)
 	}
@@ -110,7 +128,7 @@ func writeOutput(stdout io.Writer, path string, write func(io.Writer) error) err
 	if err := tmp.Close(); err != nil {
 		return fmt.Errorf("-o %s: %w", path, err)
 	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
+	if err := os.Rename(tmp.Name(), target); err != nil {
 		return fmt.Errorf("-o %s: %w", path, err)
 	}
 	return nil

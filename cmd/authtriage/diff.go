@@ -46,15 +46,12 @@ form (kind, prefix, length, fingerprint).`,
 				return usagef("--format: diff writes table or markdown, not %q", format)
 			}
 			o := analyze.DiffOptions{Stdin: s.In, Parser: parsers.Options{MaxLine: maxLine, MaxBody: maxBody}}
-			switch f := parsers.Format(inputFormat); f {
-			case "auto":
-			case parsers.FormatHAR, parsers.FormatCurl, parsers.FormatJSONL, parsers.FormatCLF, parsers.FormatText:
-				o.InputFormat = f
-			default:
-				return usagef("--input-format: want auto, har, curl, jsonl, clf or text, not %q", inputFormat)
+			var err error
+			if o.InputFormat, err = parseInputFormat(inputFormat); err != nil {
+				return err
 			}
-			if maxLine < 1<<20 {
-				return usagef("--max-line must be at least 1 MiB (1048576)")
+			if err := checkMaxLine(maxLine); err != nil {
+				return err
 			}
 			if envConfig != "" {
 				cfg, err := loadEnvConfig(envConfig)
@@ -66,6 +63,9 @@ form (kind, prefix, length, fingerprint).`,
 			if args[0] == "-" && args[1] == "-" {
 				return usagef("only one of GOOD and BAD can be - (stdin)")
 			}
+			if !quiet {
+				o.OnError = func(e analyze.Error) { fmt.Fprintln(s.Err, "authtriage: "+e.Message) }
+			}
 			res, err := analyze.Diff(cmd.Context(), args[0], args[1], o)
 			if err != nil {
 				return err
@@ -74,9 +74,6 @@ form (kind, prefix, length, fingerprint).`,
 			for _, in := range []analyze.DiffInput{res.Good, res.Bad} {
 				if in.Failed != "" {
 					failed = append(failed, in.Failed)
-				}
-				if !quiet && in.Failed == "" && in.Errors > 0 {
-					fmt.Fprintf(s.Err, "authtriage: %s: %d record(s) could not be read\n", in.Path, in.Errors)
 				}
 				if !quiet && in.Skipped > 0 {
 					fmt.Fprintf(s.Err, "authtriage: %s: %d exchange(s) beyond the limit not compared\n", in.Path, in.Skipped)

@@ -94,6 +94,19 @@ func TestDiffEnvConfig(t *testing.T) {
 	}
 }
 
+// TestDiffRecordErrors: a record diff cannot read is reported on stderr
+// with its file and position, as analyze reports it; -q silences it.
+func TestDiffRecordErrors(t *testing.T) {
+	cut := "../../testdata/malformed/har-truncated-mid-entry.har"
+	r := runBinary(t, "", "diff", curlOK, cut)
+	if r.code != 0 || !strings.Contains(r.stderr, "har-truncated-mid-entry.har: entry 3, line 207, byte 5430:") {
+		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
+	}
+	if q := runBinary(t, "", "diff", "-q", curlOK, cut); q.code != 0 || q.stderr != "" {
+		t.Fatalf("-q: exit %d, stderr %q", q.code, q.stderr)
+	}
+}
+
 func TestDiffExitCodes(t *testing.T) {
 	dir := t.TempDir()
 	notes := filepath.Join(dir, "notes.txt")
@@ -118,9 +131,7 @@ func TestDiffExitCodes(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := runBinary(t, "", tt.args...)
-			if r.code != tt.code {
-				t.Fatalf("exit %d, want %d\nstdout: %.300s\nstderr: %.300s", r.code, tt.code, r.stdout, r.stderr)
-			}
+			wantExit(t, r, tt.code)
 		})
 	}
 }

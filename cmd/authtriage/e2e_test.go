@@ -3,29 +3,50 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
+	"syscall"
 	"testing"
+	"time"
 )
 
-// binary is the authtriage executable built once for the end-to-end tests:
-// they run the real program, as a user would.
-var binary string
+// The end-to-end tests run the real program, as a user would: the binary
+// is built once, on first use (a fuzz run, -run '^$', never builds it).
+var (
+	buildOnce sync.Once
+	binDir    string
+	binPath   string
+	buildErr  error
+)
 
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "authtriage-e2e")
-	if err != nil {
-		panic(err)
-	}
-	binary = filepath.Join(dir, "authtriage")
-	if out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput(); err != nil {
-		panic("go build: " + err.Error() + "\n" + string(out))
-	}
 	code := m.Run()
-	os.RemoveAll(dir)
+	if binDir != "" {
+		os.RemoveAll(binDir)
+	}
 	os.Exit(code)
+}
+
+// binary returns the path of the authtriage executable, building it first.
+func binary(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		if binDir, buildErr = os.MkdirTemp("", "authtriage-e2e"); buildErr != nil {
+			return
+		}
+		binPath = filepath.Join(binDir, "authtriage")
+		if out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput(); err != nil {
+			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return binPath
 }
 
 // result is one run of the binary.
@@ -36,7 +57,7 @@ type result struct {
 
 func runBinary(t *testing.T, stdin string, args ...string) result {
 	t.Helper()
-	cmd := exec.Command(binary, args...)
+	cmd := exec.Command(binary(t), args...)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	if stdin != "" {
@@ -50,6 +71,22 @@ func runBinary(t *testing.T, stdin string, args ...string) result {
 		t.Fatalf("run %v: %v", args, err)
 	}
 	return result{out.String(), errb.String(), code}
+}
+
+// wantExit checks an exit code and what DESIGN.md says goes with it: an
+// error (2 or 3) is explained on stderr, and a usage error writes no report
+// and points to --help.
+func wantExit(t *testing.T, r result, code int) {
+	t.Helper()
+	if r.code != code {
+		t.Fatalf("exit %d, want %d\nstdout: %.500s\nstderr: %.500s", r.code, code, r.stdout, r.stderr)
+	}
+	if (code == 2 || code == 3) && !strings.HasPrefix(r.stderr, "authtriage: ") {
+		t.Fatalf("exit %d without a message on stderr: %q", code, r.stderr)
+	}
+	if code == 2 && (r.stdout != "" || !strings.Contains(r.stderr, "--help")) {
+		t.Fatalf("usage error: stdout %.300q, stderr %q", r.stdout, r.stderr)
+	}
 }
 
 // jsonReport is the part of the JSON document the tests check.
@@ -166,6 +203,7 @@ func TestExitCodes(t *testing.T) {
 		{"bad input format", []string{"analyze", "--input-format", "pcap", good}, 2},
 		{"unknown log field", []string{"analyze", "--field", "foo=bar", good}, 2},
 		{"max-line below 1 MiB", []string{"analyze", "--max-line", "100", good}, 2},
+		{"--now is for scan", []string{"analyze", "--now", "2026-11-30T06:40:00Z", good}, 2},
 		{"unknown rule page", []string{"rules", "no-such-rule"}, 2},
 		{"unknown command", []string{"frobnicate"}, 2},
 		{"missing file", []string{"analyze", filepath.Join(dir, "nope.har")}, 3},
@@ -183,9 +221,7 @@ func TestExitCodes(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := runBinary(t, "", tt.args...)
-			if r.code != tt.code {
-				t.Fatalf("exit %d, want %d\nstdout: %.500s\nstderr: %.500s", r.code, tt.code, r.stdout, r.stderr)
-			}
+			wantExit(t, r, tt.code)
 		})
 	}
 }
@@ -236,4 +272,54 @@ func TestOutputFile(t *testing.T) {
 	if len(left) > 0 {
 		t.Fatalf("temporary files left: %v", left)
 	}
+}
+
+// TestOutputNotAFile: -o to something that is not a regular file is
+// written in place. The temporary file + rename that protects a report
+// would replace a device or a pipe with a file (-o /dev/null, run as root,
+// would replace the machine's /dev/null); a named pipe stands in for one
+// here.
+// A symbolic link stays a link.
+func TestOutputNotAFile(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "pipe")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skip("no named pipes here:", err)
+	}
+	got := make(chan []byte)
+	go func() {
+		b, _ := os.ReadFile(fifo) // blocks until the writer opens it
+		got <- b
+	}()
+	in := "../../testdata/corpus/har/martian-generated.har"
+	r := runBinary(t, "", "analyze", "--format", "json", "-o", fifo, in)
+	if r.code != 0 || r.stdout != "" {
+		t.Fatalf("exit %d, stdout %.100q, stderr %s", r.code, r.stdout, r.stderr)
+	}
+	if st, err := os.Lstat(fifo); err != nil || st.Mode()&os.ModeNamedPipe == 0 {
+		if f, err := os.OpenFile(fifo, os.O_WRONLY, 0); err == nil {
+			f.Close() // let the reader go
+		}
+		t.Fatalf("the named pipe was replaced by a file")
+	}
+	select {
+	case b := <-got:
+		decodeReport(t, string(b))
+	case <-time.After(10 * time.Second):
+		t.Fatal("nothing was written to the named pipe")
+	}
+
+	report := filepath.Join(dir, "report.json")
+	link := filepath.Join(dir, "latest.json")
+	os.WriteFile(report, []byte("old"), 0o644)
+	if err := os.Symlink("report.json", link); err != nil {
+		t.Fatal(err)
+	}
+	if r := runBinary(t, "", "analyze", "--format", "json", "-o", link, in); r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	if st, err := os.Lstat(link); err != nil || st.Mode()&os.ModeSymlink == 0 {
+		t.Fatalf("the link was replaced by a file")
+	}
+	decodeReport(t, string(mustRead(t, report)))
 }

@@ -25,11 +25,7 @@ const maxEnvConfig = 1 << 20
 func loadEnvConfig(path string) (*secrets.EnvConfig, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		var pe *os.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
-		return nil, fmt.Errorf("--env-config %s: %w", path, err)
+		return nil, fmt.Errorf("--env-config %s: %w", path, unwrapPath(err))
 	}
 	cfg, err := parseEnvConfig(b, strings.EqualFold(filepath.Ext(path), ".json"))
 	if err != nil {

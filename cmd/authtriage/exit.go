@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"os"
 )
 
 // Exit codes (DESIGN.md): the highest applicable wins, in the order
@@ -47,4 +48,14 @@ func exitCode(err error) int {
 		return ee.code
 	}
 	return exitInput
+}
+
+// unwrapPath keeps "no such file or directory" without the path an
+// *os.PathError repeats: the message names the path once, its own way.
+func unwrapPath(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }

@@ -56,7 +56,7 @@ func (c *commonFlags) register(fs *pflag.FlagSet, defaultFailOn string) {
 	fs.StringSliceVar(&c.disable, "disable", nil, "do not run these rule `IDs` (comma-separated)")
 	fs.StringVar(&c.failOn, "fail-on", defaultFailOn, "exit 1 when a finding is at or above `SEVERITY`: none, info, low, medium or high")
 	fs.StringVar(&c.baseline, "baseline", "", "hide findings listed in an earlier JSON report `FILE`")
-	fs.StringVar(&c.color, "color", "auto", "colour: auto, always or never")
+	fs.StringVar(&c.color, "color", "auto", "colour: auto, always or never (accepted for scripts; reports are plain text)")
 	fs.BoolVar(&c.strict, "strict", false, "treat any input error as fatal (exit 3)")
 	fs.BoolVarP(&c.quiet, "quiet", "q", false, "print nothing on stderr but fatal errors")
 	fs.DurationVar(&c.leeway, "leeway", 60*time.Second, "clock skew tolerated when judging token times")
@@ -96,12 +96,9 @@ func (c *commonFlags) options(s Streams) (analyze.Options, error) {
 	if _, err := rules.ParseSeverity(c.failOn); err != nil {
 		return o, usagef("--fail-on: %v", err)
 	}
-	switch f := parsers.Format(c.inputFormat); f {
-	case "auto":
-	case parsers.FormatHAR, parsers.FormatCurl, parsers.FormatJSONL, parsers.FormatCLF, parsers.FormatText:
-		o.InputFormat = f
-	default:
-		return o, usagef("--input-format: want auto, har, curl, jsonl, clf or text, not %q", c.inputFormat)
+	var err error
+	if o.InputFormat, err = parseInputFormat(c.inputFormat); err != nil {
+		return o, err
 	}
 	if c.leeway < 0 {
 		return o, usagef("--leeway must not be negative")
@@ -127,8 +124,8 @@ func (c *commonFlags) options(s Streams) (analyze.Options, error) {
 	if c.maxBody < 1 || c.maxDepth < 1 || c.maxGz < 1 || c.maxRatio < 1 || c.maxFindings < 1 {
 		return o, usagef("--max-body, --max-depth, --max-decompressed, --max-ratio and --max-findings must be positive")
 	}
-	if c.maxLine < 1<<20 {
-		return o, usagef("--max-line must be at least 1 MiB (1048576)")
+	if err := checkMaxLine(c.maxLine); err != nil {
+		return o, err
 	}
 	if len(c.fields) > 0 {
 		o.Parser.Fields = map[string]string{}
@@ -143,7 +140,6 @@ func (c *commonFlags) options(s Streams) (analyze.Options, error) {
 			o.Parser.Fields[strings.ToLower(name)] = path
 		}
 	}
-	var err error
 	if o.Since, err = parseTimeFlag("--since", c.since); err != nil {
 		return o, err
 	}
@@ -156,6 +152,26 @@ func (c *commonFlags) options(s Streams) (analyze.Options, error) {
 		}
 	}
 	return o, nil
+}
+
+// parseInputFormat reads --input-format ("" for auto), for every command.
+func parseInputFormat(v string) (parsers.Format, error) {
+	switch f := parsers.Format(v); f {
+	case "auto":
+		return "", nil
+	case parsers.FormatHAR, parsers.FormatCurl, parsers.FormatJSONL, parsers.FormatCLF, parsers.FormatText:
+		return f, nil
+	}
+	return "", usagef("--input-format: want auto, har, curl, jsonl, clf or text, not %q", v)
+}
+
+// checkMaxLine enforces DESIGN.md's floor: readers accept lines of at least
+// 1 MiB.
+func checkMaxLine(n int) error {
+	if n < 1<<20 {
+		return usagef("--max-line must be at least 1 MiB (1048576)")
+	}
+	return nil
 }
 
 func knownLogField(name string) bool {

@@ -12,8 +12,8 @@ import (
 )
 
 // TestInterrupt: Ctrl-C stops a long run promptly with exit 130, and the
-// report named by -o is left as it was (reports are written to a temporary
-// file and renamed only when complete).
+// file named by -o is left as it was (it is written to a temporary file and
+// renamed only when complete) — for analyze, scan and sanitize.
 func TestInterrupt(t *testing.T) {
 	dir := t.TempDir()
 	in := filepath.Join(dir, "big.jsonl")
@@ -24,30 +24,33 @@ func TestInterrupt(t *testing.T) {
 	}
 	w.Flush()
 	f.Close()
-	out := filepath.Join(dir, "report.json")
-	os.WriteFile(out, []byte("GOOD"), 0o644)
-
-	cmd := exec.Command(binary, "analyze", "--format", "json", "-o", out, in)
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	time.Sleep(300 * time.Millisecond)
-	sent := time.Now()
-	cmd.Process.Signal(syscall.SIGINT)
-	err := cmd.Wait()
-	took := time.Since(sent)
-	ee, ok := err.(*exec.ExitError)
-	if !ok || ee.ExitCode() != 130 {
-		t.Fatalf("exit %v, want 130 (the run may have finished before the signal: make the input bigger)", err)
-	}
-	if took > 3*time.Second {
-		t.Fatalf("stopped %v after Ctrl-C", took)
-	}
-	if b, _ := os.ReadFile(out); string(b) != "GOOD" {
-		t.Fatalf("-o file was replaced: %.40q", b)
-	}
-	left, _ := filepath.Glob(filepath.Join(dir, ".report.json.tmp-*"))
-	if len(left) > 0 {
-		t.Fatalf("temporary files left: %v", left)
+	for _, args := range [][]string{{"analyze", "--format", "json"}, {"scan", "--format", "json"}, {"sanitize"}} {
+		t.Run(args[0], func(t *testing.T) {
+			out := filepath.Join(dir, "report.json")
+			os.WriteFile(out, []byte("GOOD"), 0o644)
+			cmd := exec.Command(binary(t), append(args, "-o", out, in)...)
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(300 * time.Millisecond)
+			sent := time.Now()
+			cmd.Process.Signal(syscall.SIGINT)
+			err := cmd.Wait()
+			took := time.Since(sent)
+			ee, ok := err.(*exec.ExitError)
+			if !ok || ee.ExitCode() != 130 {
+				t.Fatalf("exit %v, want 130 (the run may have finished before the signal: make the input bigger)", err)
+			}
+			if took > 3*time.Second {
+				t.Fatalf("stopped %v after Ctrl-C", took)
+			}
+			if b, _ := os.ReadFile(out); string(b) != "GOOD" {
+				t.Fatalf("-o file was replaced: %.40q", b)
+			}
+			left, _ := filepath.Glob(filepath.Join(dir, ".report.json.tmp-*"))
+			if len(left) > 0 {
+				t.Fatalf("temporary files left: %v", left)
+			}
+		})
 	}
 }

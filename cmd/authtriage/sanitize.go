@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -45,15 +46,12 @@ stdin; the copy goes to stdout, or to -o FILE (written to a temporary file, then
 		RunE: func(cmd *cobra.Command, args []string) error {
 			in := args[0]
 			o := sanitize.Options{DropClaims: dropClaims, MaxLine: maxLine}
-			switch f := parsers.Format(inputFormat); f {
-			case "auto":
-			case parsers.FormatHAR, parsers.FormatCurl, parsers.FormatJSONL, parsers.FormatCLF, parsers.FormatText:
-				o.Format = f
-			default:
-				return usagef("--input-format: want auto, har, curl, jsonl, clf or text, not %q", inputFormat)
+			var err error
+			if o.Format, err = parseInputFormat(inputFormat); err != nil {
+				return err
 			}
-			if maxLine < 1<<20 {
-				return usagef("--max-line must be at least 1 MiB (1048576)")
+			if err := checkMaxLine(maxLine); err != nil {
+				return err
 			}
 			for _, c := range dropClaims {
 				if strings.TrimSpace(c) == "" {
@@ -79,14 +77,19 @@ stdin; the copy goes to stdout, or to -o FILE (written to a temporary file, then
 				defer f.Close()
 				src, name = f, in
 			}
+			ctx := cmd.Context()
+			src = interruptible(ctx, src)
 			if dryRun {
-				return dryRunSanitize(s, src, name, o, quiet)
+				return dryRunSanitize(ctx, s, src, name, o, quiet)
 			}
 			var st sanitize.Stats
-			err := writeOutput(s.Out, output, func(w io.Writer) error {
+			err = writeOutput(s.Out, output, func(w io.Writer) error {
 				var err error
 				bw := bufio.NewWriterSize(w, 64<<10)
 				st, err = sanitize.Sanitize(src, bw, name, o)
+				if ctx.Err() != nil {
+					return ctx.Err()
+				}
 				if err != nil {
 					return exitError{exitInput, err.Error()}
 				}
@@ -117,7 +120,7 @@ stdin; the copy goes to stdout, or to -o FILE (written to a temporary file, then
 
 // dryRunSanitize lists the replacements, tab-separated, on stdout: where,
 // the kind and the redacted display form. Nothing is written.
-func dryRunSanitize(s Streams, src io.Reader, name string, o sanitize.Options, quiet bool) error {
+func dryRunSanitize(ctx context.Context, s Streams, src io.Reader, name string, o sanitize.Options, quiet bool) error {
 	bw := bufio.NewWriter(s.Out)
 	fmt.Fprintln(bw, "entry\tline\tfield\tkind\tdetector\tvalue")
 	clean := strings.NewReplacer("\t", " ", "\n", " ", "\r", " ")
@@ -138,6 +141,9 @@ func dryRunSanitize(s Streams, src io.Reader, name string, o sanitize.Options, q
 	st, err := sanitize.Sanitize(src, io.Discard, name, o)
 	if ferr := bw.Flush(); err == nil && ferr != nil {
 		return ferr
+	}
+	if ctx.Err() != nil {
+		return ctx.Err()
 	}
 	if err != nil {
 		return exitError{exitInput, err.Error()}
@@ -171,10 +177,30 @@ func samePath(a, b string) bool {
 	return aa == bb
 }
 
-// unwrapPath keeps "no such file or directory" without repeating the path.
-func unwrapPath(err error) error {
-	if pe, ok := err.(*os.PathError); ok {
-		return pe.Err
+// interruptible makes reads fail once ctx is done, so that Ctrl-C stops
+// sanitize, which reads no context, promptly (exit 130). A seekable input
+// stays seekable: sanitize reads a file twice.
+func interruptible(ctx context.Context, r io.Reader) io.Reader {
+	cr := ctxReader{ctx, r}
+	if s, ok := r.(io.Seeker); ok {
+		return ctxReadSeeker{cr, s}
 	}
-	return err
+	return cr
+}
+
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
+}
+
+type ctxReadSeeker struct {
+	ctxReader
+	io.Seeker
 }

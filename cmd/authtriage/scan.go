@@ -3,14 +3,13 @@ package main
 import (
 	"bufio"
 	"fmt"
-	"io"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/authtriage/authtriage/analyze"
-	"github.com/authtriage/authtriage/report"
 )
 
 func newScanCmd(s Streams) *cobra.Command {
@@ -45,7 +44,7 @@ PATH is a file, a folder (read recursively) or - for stdin; .gz files are decomp
 			if c.since != "" || c.until != "" {
 				return usagef("--since/--until select exchanges by time for analyze; scan reads every line")
 			}
-			if len(c.enable) > 0 && !contains(c.enable, analyze.LeakedSecret) || contains(c.disable, analyze.LeakedSecret) {
+			if len(c.enable) > 0 && !slices.Contains(c.enable, analyze.LeakedSecret) || slices.Contains(c.disable, analyze.LeakedSecret) {
 				return usagef("scan reports %s findings only: it cannot be disabled", analyze.LeakedSecret)
 			}
 			if o.Now, err = parseTimeFlag("--now", c.now); err != nil {
@@ -56,45 +55,12 @@ PATH is a file, a folder (read recursively) or - for stdin; .gz files are decomp
 					return usageError{err}
 				}
 			}
-			return runScan(cmd, s, &c, o, args)
+			return runReport(cmd, s, &c, o, args, analyze.Scan)
 		},
 	}
 	c.register(cmd.Flags(), "low")
 	cmd.Flags().StringArrayVar(&ignore, "ignore", nil, "hide findings whose fingerprints `FILE` lists (one per line, # comments); repeatable")
 	return cmd
-}
-
-func contains(list []string, s string) bool {
-	for _, e := range list {
-		if e == s {
-			return true
-		}
-	}
-	return false
-}
-
-// runScan runs the scan engine, writes the report and decides the exit code.
-func runScan(cmd *cobra.Command, s Streams, c *commonFlags, o analyze.Options, args []string) error {
-	if !c.quiet {
-		o.OnError = func(e analyze.Error) { fmt.Fprintln(s.Err, "authtriage: "+e.Message) }
-		if s.ErrTTY {
-			p := newProgress(s.Err)
-			o.Progress = p.update
-			defer p.done()
-		}
-	}
-	res, err := analyze.Scan(cmd.Context(), args, o)
-	if err != nil {
-		return err
-	}
-	w, err := report.New(c.format, report.Options{Terminal: s.OutTTY && c.output == "", Width: s.Width, Color: useColor(c.color, s)})
-	if err != nil {
-		return usageError{err}
-	}
-	if err := writeOutput(s.Out, c.output, func(out io.Writer) error { return w.Write(out, res) }); err != nil {
-		return err
-	}
-	return decideExit(res, c)
 }
 
 // loadIgnore reads an ignore file: one fingerprint per line, blank lines

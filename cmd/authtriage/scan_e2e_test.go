@@ -257,9 +257,7 @@ func TestScanExitCodes(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := runBinary(t, "", append([]string{"scan"}, tt.args...)...)
-			if r.code != tt.code {
-				t.Fatalf("exit %d, want %d\nstdout: %.300s\nstderr: %.300s", r.code, tt.code, r.stdout, r.stderr)
-			}
+			wantExit(t, r, tt.code)
 		})
 	}
 }
