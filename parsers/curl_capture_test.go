@@ -206,7 +206,6 @@ func startCurlCaptureServers(t *testing.T) *curlCaptureEnv {
 	return e
 }
 
-
 // curlTestCerts makes a throwaway CA and a leaf for the corpus host names.
 func curlTestCerts(t *testing.T) ([]byte, tls.Certificate) {
 	caKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
