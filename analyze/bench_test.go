@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/authtriage/authtriage/rules"
 )
@@ -42,4 +43,40 @@ func benchHAR(b *testing.B) (path string, size int64) {
 		b.Fatal(err)
 	}
 	return path, st.Size()
+}
+
+// BenchmarkAnalyzeLog runs the whole engine over a generated 32 MB JSON
+// access log (the scan benchmark's, one planted credential in 250 lines)
+// and reports, besides MB/s, its speed relative to decoding every line with
+// encoding/json to test status == 401 in the same run (x-json; what
+// `jq -c 'select(.status==401)'` does). testdata/bench/bench.sh measures the
+// binary against jq and rg on the 200 MB log.
+func BenchmarkAnalyzeLog(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "access.jsonl")
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, _, err := writeScanLog(f, 32<<20, 250, 42); err != nil {
+		b.Fatal(err)
+	}
+	f.Close()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	jsonTime := bestOf(3, func() { decodeStatuses(data) })
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	t0 := time.Now()
+	for b.Loop() {
+		res, err := Run(context.Background(), []string{path}, Options{Config: rules.DefaultConfig()})
+		if err != nil || len(res.Findings) == 0 {
+			b.Fatal(err, len(res.Findings))
+		}
+	}
+	b.StopTimer()
+	per := time.Since(t0) / time.Duration(b.N)
+	b.ReportMetric(float64(jsonTime)/float64(per), "x-json")
 }
