@@ -20,6 +20,9 @@ const (
 
 // group is one grouped finding being built.
 type group struct {
+	// key is the group's map key, which the failed records that cite the
+	// group share instead of a copy each.
+	key        string
 	f          rules.Finding
 	meta       *rules.Meta
 	count      int
@@ -129,13 +132,16 @@ func (a *aggregator) find(f *rules.Finding) (string, *group) {
 		key = groupKey(f)
 		g = a.groups[key]
 	}
+	if g != nil {
+		return g.key, g
+	}
 	return key, g
 }
 
 // newGroup starts the group of key with its first finding.
 func (a *aggregator) newGroup(key string, meta *rules.Meta, f rules.Finding) *group {
 	a.sequence++
-	g := &group{f: f, meta: meta, order: a.sequence}
+	g := &group{key: key, f: f, meta: meta, order: a.sequence}
 	a.groups[key] = g
 	a.perRule[f.Rule]++
 	return g

@@ -60,6 +60,7 @@ func (c *clfReader) parseLine(rec *Record, body []byte) string {
 		c.schema = l.schema()
 	}
 	rec.Exchange = c.exchange(&l)
+	c.vc.detach(rec.Exchange)
 	return ""
 }
 

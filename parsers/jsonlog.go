@@ -77,6 +77,7 @@ func (r *jsonlReader) parseLine(rec *Record, js []byte) string {
 		return bad
 	}
 	rec.Exchange = r.extract(s)
+	r.x.vc.detach(rec.Exchange)
 	return ""
 }
 

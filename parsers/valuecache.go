@@ -20,6 +20,8 @@ type valueCache struct {
 	kinds   map[string]headerKind
 	values  map[headerKey]Header
 	queries map[string][]Param
+	// interned holds the repeating strings detach shares between lines.
+	interned map[string]string
 }
 
 type headerKind uint8
@@ -110,4 +112,64 @@ func (c *valueCache) add(hs Headers, name, value string) Headers {
 		}
 	}
 	return append(hs, c.header(name, value))
+}
+
+// maxInterned bounds the interned strings of one reader.
+const maxInterned = 1024
+
+// detach makes an exchange read from a line independent of the line's
+// memory. A log reader's fields are substrings of the line (gjson's
+// results, the CLF fields), and a rule or a statistic that keeps one (a
+// method in a retry-storm key, a host in the endpoint table) would keep
+// the whole line alive with it: on a large log, tens of MB of lines held
+// for a few bytes each. Values that repeat from line to line (method,
+// scheme, protocol, host, header names) are interned; the rest is copied.
+// Credential values are Secrets, built from copies already.
+func (c *valueCache) detach(ex *Exchange) {
+	if ex == nil {
+		return
+	}
+	rq := &ex.Request
+	rq.Method = c.intern(rq.Method)
+	rq.Proto = c.intern(rq.Proto)
+	rq.URL.Scheme = c.intern(rq.URL.Scheme)
+	rq.URL.Host = c.intern(rq.URL.Host)
+	rq.URL.Path = strings.Clone(rq.URL.Path)
+	rq.URL.User = strings.Clone(rq.URL.User)
+	c.detachHeaders(rq.Headers)
+	if rs := ex.Response; rs != nil {
+		rs.Proto = c.intern(rs.Proto)
+		rs.StatusText = c.intern(rs.StatusText)
+		rs.RedirectURL = strings.Clone(rs.RedirectURL)
+		c.detachHeaders(rs.Headers)
+	}
+	for k, v := range ex.Extras {
+		ex.Extras[k] = strings.Clone(v)
+	}
+}
+
+func (c *valueCache) detachHeaders(hs Headers) {
+	for i := range hs {
+		hs[i].Name = c.intern(hs[i].Name)
+		hs[i].Value = strings.Clone(hs[i].Value)
+	}
+}
+
+// intern returns a copy of s that other lines share.
+func (c *valueCache) intern(s string) string {
+	if s == "" {
+		return ""
+	}
+	if c == nil {
+		return strings.Clone(s)
+	}
+	if v, ok := c.interned[s]; ok {
+		return v
+	}
+	if c.interned == nil || len(c.interned) >= maxInterned {
+		c.interned = make(map[string]string)
+	}
+	s = strings.Clone(s)
+	c.interned[s] = s
+	return s
 }
