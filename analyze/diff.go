@@ -630,9 +630,9 @@ func expiry(j *secrets.JWT, reqTime string) expState {
 		return expState{"unknown", "exp " + at + " (request time unknown)"}
 	}
 	if exp.Before(t) {
-		return expState{"expired", "expired " + humanDuration(t.Sub(exp)) + " before the request (exp " + at + ")"}
+		return expState{"expired", "expired " + rules.HumanDuration(t.Sub(exp)) + " before the request (exp " + at + ")"}
 	}
-	return expState{"valid", "valid for " + humanDuration(exp.Sub(t)) + " after the request (exp " + at + ")"}
+	return expState{"valid", "valid for " + rules.HumanDuration(exp.Sub(t)) + " after the request (exp " + at + ")"}
 }
 
 func notBefore(j *secrets.JWT, reqTime string) string {
@@ -647,22 +647,7 @@ func notBefore(j *secrets.JWT, reqTime string) string {
 	if err != nil || !nbf.After(t) {
 		return "" // only a token not valid yet is worth a row
 	}
-	return "not valid until " + humanDuration(nbf.Sub(t)) + " after the request"
-}
-
-// humanDuration prints 2h13m0s as "2h13m", short ones in seconds, long ones
-// in days.
-func humanDuration(d time.Duration) string {
-	if d < 0 {
-		d = -d
-	}
-	switch {
-	case d < time.Minute:
-		return d.Round(time.Second).String()
-	case d < 48*time.Hour:
-		return strings.TrimSuffix(d.Round(time.Minute).String(), "0s")
-	}
-	return fmt.Sprintf("%.0f days", d.Hours()/24)
+	return "not valid until " + rules.HumanDuration(nbf.Sub(t)) + " after the request"
 }
 
 func schemeOf(c *credView) string {

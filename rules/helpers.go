@@ -67,8 +67,9 @@ func oneLine(s string, n int) string {
 	return s
 }
 
-// humanDuration prints 2h13m0s as "2h13m", and sub-minute values in seconds.
-func humanDuration(d time.Duration) string {
+// HumanDuration prints 2h13m0s as "2h13m", sub-minute values in seconds and
+// two days or more in days. The diff report uses it too.
+func HumanDuration(d time.Duration) string {
 	if d < 0 {
 		d = -d
 	}

@@ -380,7 +380,7 @@ func (b *LeakBuilder) validity(j *secrets.JWT) string {
 	case !ok:
 		return "still valid at scan time " + now + ": the token has no exp claim and never expires"
 	case exp.After(b.Now):
-		return "still valid at scan time " + now + ": expires " + exp.Format(time.RFC3339) + " (in " + humanDuration(exp.Sub(b.Now)) + ")"
+		return "still valid at scan time " + now + ": expires " + exp.Format(time.RFC3339) + " (in " + HumanDuration(exp.Sub(b.Now)) + ")"
 	}
-	return "expired " + exp.Format(time.RFC3339) + ", " + humanDuration(b.Now.Sub(exp)) + " before the scan time " + now
+	return "expired " + exp.Format(time.RFC3339) + ", " + HumanDuration(b.Now.Sub(exp)) + " before the scan time " + now
 }

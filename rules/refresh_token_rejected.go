@@ -156,7 +156,7 @@ func (r *refreshRejected) Check(c *Context, rec *parsers.Record) {
 	case !haveRT:
 		msg += "; the request carries no refresh_token value."
 	case seen && prev.status >= 200 && prev.status < 300 && !prev.at.IsZero() && !at.IsZero() && at.Sub(prev.at) <= concurrentRefresh:
-		msg += fmt.Sprintf(": the same refresh token was used %s earlier at %s and succeeded. Two refreshes raced (tabs, threads or a retry), and the server, which allows each refresh token once, refused the second.", humanDuration(at.Sub(prev.at)), where(prev.src))
+		msg += fmt.Sprintf(": the same refresh token was used %s earlier at %s and succeeded. Two refreshes raced (tabs, threads or a retry), and the server, which allows each refresh token once, refused the second.", HumanDuration(at.Sub(prev.at)), where(prev.src))
 		related = append(related, Related{Location: prev.src, Note: "the same refresh token, used first"})
 	case seen && prev.status >= 200 && prev.status < 300:
 		msg += fmt.Sprintf(": this refresh token was already used at %s", where(prev.src))

@@ -276,7 +276,7 @@ func (r *retryStorm) finding(s *stormState) Finding {
 	}
 	sort.Strings(sts)
 	msg := fmt.Sprintf("%s %s%s was refused %d times in %s (%s) %s and nothing else changed: the client retries a refusal that only a new credential or a fix can end, adding load and risking rate limits or lockouts.",
-		s.ep.Method, s.ep.Host, s.ep.Route, s.count, humanDuration(span), rate, s.cred)
+		s.ep.Method, s.ep.Host, s.ep.Route, s.count, HumanDuration(span), rate, s.cred)
 	return Finding{
 		Message:    msg,
 		Endpoint:   s.ep,
@@ -284,7 +284,7 @@ func (r *retryStorm) finding(s *stormState) Finding {
 		Credential: s.credFP,
 		Evidence: []Evidence{
 			{Field: "attempts", Value: fmt.Sprint(s.count)},
-			{Field: "span", Value: humanDuration(span)},
+			{Field: "span", Value: HumanDuration(span)},
 			{Field: "rate", Value: rate},
 			{Field: "first attempt", Value: s.first.UTC().Format(time.RFC3339Nano)},
 			{Field: "last attempt", Value: s.last.UTC().Format(time.RFC3339Nano)},
