@@ -52,19 +52,7 @@ func benchHAR(b *testing.B) (path string, size int64) {
 // `jq -c 'select(.status==401)'` does). testdata/bench/bench.sh measures the
 // binary against jq and rg on the 200 MB log.
 func BenchmarkAnalyzeLog(b *testing.B) {
-	path := filepath.Join(b.TempDir(), "access.jsonl")
-	f, err := os.Create(path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if _, _, err := writeScanLog(f, 32<<20, 250, 42); err != nil {
-		b.Fatal(err)
-	}
-	f.Close()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		b.Fatal(err)
-	}
+	path, data := benchLog(b, 250)
 	jsonTime := bestOf(3, func() { decodeStatuses(data) })
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()

@@ -27,16 +27,7 @@ func BenchmarkScan(b *testing.B) {
 		every int
 	}{{"planted", 250}, {"dense", 1}} {
 		b.Run(c.name, func(b *testing.B) {
-			path := filepath.Join(b.TempDir(), "access.jsonl")
-			f, err := os.Create(path)
-			if err != nil {
-				b.Fatal(err)
-			}
-			if _, _, err := writeScanLog(f, 32<<20, c.every, 42); err != nil {
-				b.Fatal(err)
-			}
-			f.Close()
-			data, _ := os.ReadFile(path)
+			path, data := benchLog(b, c.every)
 			jsonTime := bestOf(3, func() { decodeStatuses(data) })
 			countTime := bestOf(5, func() { bytes.Count(data, []byte("Bearer ")) })
 			o := Options{Config: rules.DefaultConfig(), Now: time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)}
@@ -56,6 +47,28 @@ func BenchmarkScan(b *testing.B) {
 			b.ReportMetric(float64(countTime)/float64(per), "x-count")
 		})
 	}
+}
+
+// benchLog writes the generated 32 MB JSON access log of the log
+// benchmarks, a credential planted on one line in every, and returns its
+// path and content.
+func benchLog(b *testing.B, every int) (string, []byte) {
+	path := filepath.Join(b.TempDir(), "access.jsonl")
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, _, err := writeScanLog(f, 32<<20, every, 42); err != nil {
+		b.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		b.Fatal(err)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return path, data
 }
 
 // decodeStatuses is the jq baseline of the log benchmarks: every line
