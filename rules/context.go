@@ -226,18 +226,31 @@ func (f *Facts) Credentials() []Credential {
 // cookieCredentials splits a Cookie header into one credential per cookie.
 func (f *Facts) cookieCredentials(h parsers.Header) []Credential {
 	var out []Credential
+	var bare []string
 	for _, part := range strings.Split(h.Secret.Reveal(), ";") {
-		name, val, ok := strings.Cut(strings.TrimSpace(part), "=")
+		part = strings.TrimSpace(part)
+		name, val, ok := strings.Cut(part, "=")
 		if !ok || strings.Trim(val, "=") == "" {
 			// no value, or base64 padding: "dXNlcjpwYXNz==" is a bare
 			// token, whose "name" must not become a field name
+			if len(strings.TrimRight(part, "=")) >= 8 {
+				bare = append(bare, part)
+			}
 			continue
 		}
 		s := secrets.New(val)
 		out = append(out, Credential{Place: "cookie", Name: name, Field: "request.cookies." + name, Value: s, Token: s, JWT: f.decodeJWT(s)})
 	}
-	if len(out) == 0 && !h.Secret.Empty() {
+	switch {
+	case len(out) == 0 && !h.Secret.Empty():
 		out = append(out, Credential{Place: "cookie", Name: h.Name, Field: "request.headers." + h.Name, Value: h.Secret, Token: h.Secret})
+	case len(out) > 0:
+		// A bare token beside real cookies is a credential of the
+		// header, so a changed token still changes what is compared.
+		for _, b := range bare {
+			s := secrets.New(b)
+			out = append(out, Credential{Place: "cookie", Name: h.Name, Field: "request.headers." + h.Name, Value: s, Token: s})
+		}
 	}
 	return out
 }

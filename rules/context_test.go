@@ -1,24 +1,55 @@
 package rules
 
-import "testing"
+import (
+	"slices"
+	"strings"
+	"testing"
+)
 
 // TestBareTokenCookie: a Cookie header holding a bare base64 token (its
 // padding looks like name=value) is one credential of the header, not a
-// cookie named after the token.
+// cookie named after the token; beside real cookies it is a credential of
+// its own. Five refusals make retry-storm quote the credential, which must
+// not show the token, however short.
 func TestBareTokenCookie(t *testing.T) {
-	const tok = "dGhpc2lzYXNlY3JldHRva2VuMTIz"
-	rec, err := ParseExample("GET https://app.example.com/api/me\nCookie: " + tok + "==\n\n401\n")
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := NewFacts(nil)
-	f.Reset(rec)
-	creds := f.Credentials()
-	if len(creds) != 1 || creds[0].Field != "request.headers.Cookie" {
-		t.Fatalf("credentials: %+v", creds)
-	}
-	for _, r := range All() {
-		noRawSecrets(t, run(t, r, rec), tok[:12])
+	for _, c := range []struct {
+		cookie, tok string
+		fields      []string
+	}{
+		{"dGhpc2lzYXNlY3JldHRva2VuMTIz==", "dGhpc2lzYXNl", []string{"request.headers.Cookie"}},
+		{"dXNlcjpwYXNz==", "dXNlcjpwYXNz", []string{"request.headers.Cookie"}},
+		{"theme=dark; dXNlcjpwYXNz==", "dXNlcjpwYXNz", []string{"request.cookies.theme", "request.headers.Cookie"}},
+	} {
+		one := "GET https://app.example.com/api/me\nCookie: " + c.cookie + "\n\n401\n"
+		rec, err := ParseExample(one)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := NewFacts(nil)
+		f.Reset(rec)
+		var fields []string
+		for _, cr := range f.Credentials() {
+			fields = append(fields, cr.Field)
+			if strings.Contains(cr.Value.String(), c.tok) {
+				t.Errorf("%s: credential shown as %q", c.cookie, cr.Value.String())
+			}
+		}
+		if !slices.Equal(fields, c.fields) {
+			t.Errorf("%s: credentials %v, want %v", c.cookie, fields, c.fields)
+		}
+		storm, err := ParseExamples(strings.Repeat(one+"===\n", 4) + one)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fired := false
+		for _, r := range All() {
+			fs := run(t, r, storm...)
+			fired = fired || len(fs) > 0 && r.Meta().ID == "retry-storm"
+			noRawSecrets(t, fs, c.tok)
+		}
+		if !fired {
+			t.Errorf("%s: retry-storm did not fire, so the display went unchecked", c.cookie)
+		}
 	}
 }
 

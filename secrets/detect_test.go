@@ -368,6 +368,7 @@ func TestDollarPassword(t *testing.T) {
 	for line, want := range map[string]int{
 		`password=$ecretPassw0rd`: 1, `{"password":"$ecretPassw0rd"}`: 1, `Authorization: Bearer $ecretPassw0rd`: 1,
 		`password = $password`: 0, `token: $GITHUB_TOKEN`: 0, `Authorization: Bearer $TOKEN`: 0,
+		`password = $db_pass2`: 0, `token: $access_token_v2`: 0, `Authorization: Bearer $api_token_v2`: 0,
 	} {
 		n := 0
 		ScanLine([]byte(line), func(Match) { n++ })

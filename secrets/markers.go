@@ -169,29 +169,58 @@ func bareVariable(v string) bool {
 	return len(v) > 1 && (v[0] == ':' || v[0] == '$' && v[1] != '{' && v[1] != '(')
 }
 
-// nameLike reports text whose letters read as a variable's name, the way
-// people write them: UPPER_SNAKE with at most two digits (API_KEY_V2), or
-// letters without digits and with at most two camelCase humps (token,
-// accessToken, your-api-key). Template punctuation is ignored. $Pa55word
-// and $ecretPassw0rd are neither; nor is any non-ASCII text.
+// nameLike reports text that reads as a variable's name, the way people
+// write them. Split at anything but letters and digits (template punctuation,
+// _ - .), every part must be a word: UPPER or lower case letters, or
+// camelCase with at most four humps and no one-letter hump, optionally
+// ending in up to four digits (API_KEY_V2, oauth2_token, $token2,
+// TOKEN_2024, userAccessTokenValue), or up to four digits alone. A digit
+// between letters ($Pa55word, $ecretPassw0rd, $ABCD1234EF), a run of
+// one-letter humps ($aBcDeFgHiJ) or any non-ASCII text is not a name.
 func nameLike[S ~string | ~[]byte](v S) bool {
-	var lower, digits, humps int
-	for i := 0; i < len(v); i++ {
-		switch c := v[i]; {
-		case c >= 0x80:
-			return false
-		case c >= 'a' && c <= 'z':
-			lower++
-		case c >= '0' && c <= '9':
-			digits++
-		case c >= 'A' && c <= 'Z' && i > 0 && v[i-1] >= 'a' && v[i-1] <= 'z':
-			humps++
+	start := 0
+	for i := 0; i <= len(v); i++ {
+		if i < len(v) {
+			c := v[i]
+			if c >= 0x80 {
+				return false
+			}
+			if isLetter(c) || c >= '0' && c <= '9' {
+				continue
+			}
 		}
+		if i > start && !nameWord(v[start:i]) {
+			return false
+		}
+		start = i + 1
 	}
-	if lower == 0 {
-		return digits <= 2
+	return true
+}
+
+// nameWord is one part of nameLike: letters, then at most four digits.
+func nameWord[S ~string | ~[]byte](w S) bool {
+	n := len(w)
+	for n > 0 && w[n-1] >= '0' && w[n-1] <= '9' {
+		n--
 	}
-	return digits == 0 && humps <= 2
+	if len(w)-n > 4 {
+		return false
+	}
+	humps, seg := 0, 0
+	for i := 0; i < n; i++ {
+		c := w[i]
+		if !isLetter(c) {
+			return false // a digit between letters
+		}
+		if c >= 'A' && c <= 'Z' && i > 0 && w[i-1] >= 'a' && w[i-1] <= 'z' {
+			if seg < 2 {
+				return false // aBcD…: one-letter humps
+			}
+			humps, seg = humps+1, 0
+		}
+		seg++
+	}
+	return humps <= 4 && (humps == 0 || seg >= 2)
 }
 
 // plainPlaceholder reports a placeholder whose text may be shown: a listed

@@ -102,6 +102,8 @@ func FuzzMarkerFastPaths(f *testing.F) {
 func TestBareVariableReadsAsName(t *testing.T) {
 	for v, want := range map[string]bool{
 		"$TOKEN": true, "$API_KEY_V2": true, "$apiKey": true, "$access_token": true, ":token": true, "${Pa55w0rd}": true,
+		"$token2": true, "$api_key_v2": true, "$oauth2_token": true, ":token1": true, "$userAccessTokenValue": true, "$TOKEN_2024": true,
+		"$api_token_v2": true, "$getHTTPToken": true, "$xKqLmNoP": false, "$token12345": false,
 		"$ecretPassw0rd": false, "$Pa55word": false, "$aBcDeFgHiJ": false, ":xY7zQ9wE3": false, "$ABCD1234EF": false,
 	} {
 		if got := IsPlaceholder(v); got != want {
