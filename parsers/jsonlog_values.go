@@ -44,7 +44,7 @@ func logURL(target, scheme, host string, vc *valueCache) URL {
 				if up, err := url.PathUnescape(pass); err == nil {
 					pass = up
 				}
-				u.Password = secrets.New(pass)
+				u.Password = secrets.New(strings.Clone(pass)) // not pinning the line
 			}
 			authority = authority[at+1:]
 		}

@@ -432,6 +432,20 @@ func (r *replacer) token68Runs(v, field string) string {
 	return r.runs(v, field, token68Byte)
 }
 
+// jwtHeadPayload reports the "header.payload." of a JWT whose signature an
+// earlier sanitization replaced by a marker: two base64url segments of JSON
+// objects. Only that stays as it is before a marker; any other run there
+// (SECRET.<redacted:…>) is a value like the rest.
+func jwtHeadPayload(run string) bool {
+	h, p, ok := strings.Cut(strings.TrimSuffix(run, "."), ".")
+	return ok && strings.HasSuffix(run, ".") && jsonSegment(h) && jsonSegment(p)
+}
+
+func jsonSegment(seg string) bool {
+	dec, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(seg, "="))
+	return err == nil && len(dec) > 1 && dec[0] == '{'
+}
+
 // runs replaces each run of the bytes in the set and keeps the others, and
 // the markers of an earlier sanitization.
 func (r *replacer) runs(v, field string, inRun func(byte) bool) string {
@@ -442,7 +456,7 @@ func (r *replacer) runs(v, field string, inRun func(byte) bool) string {
 			if m := reMarker.FindStringIndex(v[i:]); m != nil && m[0] == 0 {
 				if start >= 0 {
 					run := v[start:i]
-					if !strings.HasSuffix(run, ".") {
+					if !jwtHeadPayload(run) {
 						run, _ = r.value(run, "", field, "")
 					}
 					b.WriteString(run) // a sanitized JWT's header.payload. stays

@@ -297,3 +297,28 @@ func TestDumpLines(t *testing.T) {
 		}
 	}
 }
+
+// TestRunBeforeMarker: only a sanitized JWT's "header.payload." stays as it
+// is before a marker; any other value ending in "." there is replaced.
+func TestRunBeforeMarker(t *testing.T) {
+	const jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.<redacted:sig::43:0123456789ab>"
+	for _, line := range []string{
+		"> Authorization: Token s3cretOpaqueValue99xyz.<redacted:x> tail",
+		"> Authorization: Bearer s3cretOpaqueValue99xyz.<redacted:x>",
+		"Authorization: Bearer s3cretOpaqueValue99xyz.<redacted:x>",
+	} {
+		c := &curlText{r: &replacer{}, max: 1 << 20}
+		if got := c.r.textLine(line, c.structured(line), "l"); strings.Contains(got, "s3cretOpaqueValue99xyz") {
+			t.Errorf("%s\n kept the credential: %s", line, got)
+		}
+	}
+	r := &replacer{}
+	if got := r.logText(`127.0.0.1 - - [24/Apr/2026:10:29:30 +0000] "GET / HTTP/1.1" 401 5 "-" "curl/8" http_authorization="Token s3cretOpaqueValue99xyz.<redacted:x> tail"`, "l"); strings.Contains(got, "s3cretOpaqueValue99xyz") {
+		t.Errorf("log line kept the credential: %s", got)
+	}
+	c := &curlText{r: &replacer{}, max: 1 << 20}
+	line := "> Authorization: Bearer " + jwt
+	if got := c.r.textLine(line, c.structured(line), "l"); got != line {
+		t.Errorf("a sanitized JWT changed:\n got %s\nwant %s", got, line)
+	}
+}
