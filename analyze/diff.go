@@ -324,7 +324,10 @@ func originView(raw string) string {
 		return "(not an origin #" + fp + ")"
 	}
 	o := u.Scheme + "://" + u.Host
-	if !strings.EqualFold(o, raw) && !strings.EqualFold(o+"/", raw) {
+	more := !strings.EqualFold(o, raw) && !strings.EqualFold(o+"/", raw)
+	// a host can be anything a client wrote there, a key included
+	o = secrets.ScrubText(o)
+	if more {
 		o += " (and more, #" + fp + ")"
 	}
 	return o

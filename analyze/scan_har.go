@@ -64,10 +64,12 @@ type harScan struct {
 	buf  []byte
 }
 
-// ptrToken is an object key or, when key is "", an array index.
+// ptrToken is an object key or an array index. The key can be "" ({"": …}
+// is valid JSON, and its pointer token is empty), so the kind is a flag.
 type ptrToken struct {
-	key string
-	idx int
+	key     string
+	idx     int
+	isIndex bool
 }
 
 // pointer is the JSON pointer of the value being examined.
@@ -75,7 +77,7 @@ func (h *harScan) pointer() string {
 	b := append([]byte(nil), h.part.Pointer...)
 	for _, t := range h.ptr {
 		b = append(b, '/')
-		if t.key == "" {
+		if t.isIndex {
 			b = strconv.AppendInt(b, int64(t.idx), 10)
 		} else {
 			b = append(b, parsers.PointerToken(t.key)...)
@@ -118,7 +120,7 @@ func (h *harScan) walk(v any) {
 		h.text(x)
 	case []any:
 		for i, e := range x {
-			h.ptr = append(h.ptr, ptrToken{idx: i})
+			h.ptr = append(h.ptr, ptrToken{idx: i, isIndex: true})
 			h.walk(e)
 			h.ptr = h.ptr[:len(h.ptr)-1]
 		}

@@ -454,3 +454,26 @@ func TestAnalyzeLeakedSecretLogs(t *testing.T) {
 		}
 	}
 }
+
+// TestScanHARPointerEmptyKey: an empty object key is a pointer token of its
+// own ("…/_custom/"), not an array index.
+func TestScanHARPointerEmptyKey(t *testing.T) {
+	har := `{"log":{"version":"1.2","creator":{"name":"x","version":"1"},"entries":[{"startedDateTime":"2026-11-30T06:40:00Z","time":1,` +
+		`"request":{"method":"GET","url":"https://api.example.com/","httpVersion":"HTTP/1.1","headers":[],"cookies":[],"queryString":[]},` +
+		`"response":{"status":200,"statusText":"","httpVersion":"HTTP/1.1","headers":[],"cookies":[],"content":{"size":0,"mimeType":""},"redirectURL":""},` +
+		`"_custom":{"":"sk_live_51HxStripeKeyEmptyKey0123456789"}}]}}`
+	path := filepath.Join(t.TempDir(), "empty-key.har")
+	if err := os.WriteFile(path, []byte(har), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res := scanFiles(t, Options{}, path)
+	var got []string
+	for _, f := range res.Findings {
+		for _, o := range f.Occurrences {
+			got = append(got, o.Pointer)
+		}
+	}
+	if len(got) != 1 || got[0] != "/log/entries/0/_custom/" {
+		t.Errorf("pointers %q, want [/log/entries/0/_custom/]", got)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -58,13 +59,14 @@ func runReport(cmd *cobra.Command, s Streams, c *commonFlags, o analyze.Options,
 			defer p.done()
 		}
 	}
-	res, err := run(cmd.Context(), args, o)
-	if err != nil {
-		return err
-	}
+	// the format is checked before a large input is read, not after
 	w, err := report.New(c.format, report.Options{Terminal: s.OutTTY && c.output == "", Width: s.Width})
 	if err != nil {
 		return usageError{err}
+	}
+	res, err := run(cmd.Context(), args, o)
+	if err != nil {
+		return err
 	}
 	if err := writeOutput(s.Out, c.output, func(out io.Writer) error { return w.Write(out, res) }); err != nil {
 		return err
@@ -90,16 +92,24 @@ func decideExit(res *analyze.Result, c *commonFlags) error {
 
 // writeOutput writes to stdout, or to a temporary file beside path that is
 // renamed over it only when complete, so an interrupted run never replaces a
-// good report with half of one. A path that is not a regular file (-o
-// /dev/null, /dev/stdout, a named pipe) is written in place: renaming over
-// it would replace the device or pipe with a file. A symbolic link stays a
-// link: the file it points to is replaced.
+// good report with half of one. The new file gets the old one's mode, or
+// the umask's for a new file. Three kinds of path are written in place:
+// stdout itself under another name (-o /dev/stdout, whatever stdout is
+// redirected to, even with >>), a path that is not a regular file (-o
+// /dev/null, a named pipe: renaming over it would replace the device or the
+// pipe with a file), and any other path under /dev or /proc (/dev/fd/3),
+// which names an open file, not a place for a new one. A symbolic link stays
+// a link: the file it points to is replaced.
 func writeOutput(stdout io.Writer, path string, write func(io.Writer) error) error {
 	if path == "" || path == "-" {
 		return write(stdout)
 	}
-	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() {
-		f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	st, err := os.Stat(path)
+	if err == nil && sameAsStdout(stdout, st) {
+		return write(stdout)
+	}
+	if err == nil && (!st.Mode().IsRegular() || underDevOrProc(path)) {
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_TRUNC, 0)
 		if err != nil {
 			return fmt.Errorf("-o %s: %w", path, unwrapPath(err))
 		}
@@ -112,6 +122,10 @@ func writeOutput(stdout io.Writer, path string, write func(io.Writer) error) err
 		}
 		return nil
 	}
+	mode := newFileMode()
+	if err == nil {
+		mode = st.Mode().Perm()
+	}
 	target := path
 	if t, err := filepath.EvalSymlinks(path); err == nil {
 		target = t
@@ -121,6 +135,10 @@ func writeOutput(stdout io.Writer, path string, write func(io.Writer) error) err
 		return fmt.Errorf("-o %s: %w", path, err)
 	}
 	defer os.Remove(tmp.Name())
+	if err := tmp.Chmod(mode); err != nil { // CreateTemp makes it 0600
+		tmp.Close()
+		return fmt.Errorf("-o %s: %w", path, err)
+	}
 	if err := write(tmp); err != nil {
 		tmp.Close()
 		return err
@@ -132,4 +150,28 @@ func writeOutput(stdout io.Writer, path string, write func(io.Writer) error) err
 		return fmt.Errorf("-o %s: %w", path, err)
 	}
 	return nil
+}
+
+// sameAsStdout reports whether st is the file stdout writes to.
+func sameAsStdout(stdout io.Writer, st os.FileInfo) bool {
+	f, ok := stdout.(*os.File)
+	if !ok {
+		return false
+	}
+	so, err := f.Stat()
+	return err == nil && os.SameFile(st, so)
+}
+
+// underDevOrProc reports a path in /dev or /proc as written (made absolute).
+func underDevOrProc(path string) bool {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return false
+	}
+	for _, dir := range []string{"/dev/", "/proc/"} {
+		if strings.HasPrefix(abs, dir) {
+			return true
+		}
+	}
+	return false
 }

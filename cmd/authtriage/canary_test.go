@@ -29,6 +29,7 @@ var canaries = []string{
 	"CANARYpassword123",                            // the decoded Basic password
 	"CANARYproxyAuth3e4f5a6b7c8d9e0f",              // Proxy-Authorization
 	"CANARYoriginPassw0rd6c7d8e9f0a",               // a password in an Origin header
+	"sk_live_CANARYoriginHost0123456789ab",         // a key written as an Origin's host
 }
 
 // canaryJWT is an HS256-shaped JWT whose signature is a canary.
@@ -58,7 +59,7 @@ func canaryHAR() string {
 	www := [][2]string{{"WWW-Authenticate", `Bearer realm="api", error="invalid_token", error_description="token CANARYbearer0pq1rs2tu3vw4xy5z is unknown"`}, {"Date", "Mon, 30 Nov 2026 06:40:00 GMT"}}
 	entries := []any{
 		entry("GET", "https://api.example.com/v1/me", [][2]string{{"Authorization", "Bearer " + canaries[0]}, {"Origin", "https://admin:" + canaries[15] + "@app.example.com"}}, "", "", 401, www, `{"error":"invalid_token"}`),
-		entry("GET", "https://api.example.com/v1/me", [][2]string{{"authorization", "Bearer Bearer " + canaries[1]}}, "", "", 401, www, ""),
+		entry("GET", "https://api.example.com/v1/me", [][2]string{{"authorization", "Bearer Bearer " + canaries[1]}, {"Origin", "https://" + canaries[16]}}, "", "", 401, www, ""),
 		entry("GET", "https://api.github.com/user", [][2]string{{"Authorization", `token "` + canaries[2] + `"`}}, "", "", 401, nil, `{"message":"Bad credentials"}`),
 		entry("GET", "https://api.example.com/v1/me", [][2]string{{"x-api-key", canaries[3]}, {"Cookie", "sid=" + canaries[4] + "; theme=dark"}}, "", "", 403, nil, ""),
 		entry("GET", "https://app.example.com/", nil, "", "", 200, [][2]string{{"Set-Cookie", "sid=" + canaries[5] + "; HttpOnly"}}, ""),
@@ -273,6 +274,7 @@ func TestCanary(t *testing.T) {
 	// and with a plain Origin, so that the Origin row (shown when the
 	// sides differ) shows the refused request's
 	okText = strings.ReplaceAll(okText, "admin:"+canaries[15]+"@", "")
+	okText = strings.ReplaceAll(okText, "https://"+canaries[16], "https://app.example.com")
 	if err := os.WriteFile(ok, []byte(okText), 0o644); err != nil {
 		t.Fatal(err)
 	}

@@ -323,3 +323,50 @@ func TestOutputNotAFile(t *testing.T) {
 	}
 	decodeReport(t, string(mustRead(t, report)))
 }
+
+// TestOutputModeAndStdout: -o keeps an existing file's mode and gives a new
+// one the umask's, as the shell's > would; -o /dev/stdout writes to stdout
+// itself, so a report appended (>>) to a log keeps the log.
+func TestOutputModeAndStdout(t *testing.T) {
+	dir := t.TempDir()
+	in := "../../testdata/corpus/har/martian-generated.har"
+	old := filepath.Join(dir, "old.json")
+	if err := os.WriteFile(old, []byte("old"), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	os.Chmod(old, 0o640)
+	fresh := filepath.Join(dir, "new.json")
+	for _, path := range []string{old, fresh} {
+		if r := runBinary(t, "", "analyze", "--format", "json", "-o", path, in); r.code != 0 {
+			t.Fatalf("exit %d: %s", r.code, r.stderr)
+		}
+	}
+	umask := syscall.Umask(0o022)
+	syscall.Umask(umask)
+	for path, want := range map[string]os.FileMode{old: 0o640, fresh: 0o666 &^ os.FileMode(umask)} {
+		if st, err := os.Stat(path); err != nil || st.Mode().Perm() != want {
+			t.Errorf("%s: mode %v, want %v", filepath.Base(path), st.Mode().Perm(), want)
+		}
+	}
+
+	logPath := filepath.Join(dir, "ci.log")
+	if err := os.WriteFile(logPath, []byte("PREVIOUS\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.OpenFile(logPath, os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(binary(t), "analyze", "--format", "json", "-o", "/dev/stdout", in)
+	cmd.Stdout = f
+	err = cmd.Run()
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := string(mustRead(t, logPath))
+	if !strings.HasPrefix(got, "PREVIOUS\n") {
+		t.Fatalf("-o /dev/stdout with stdout appended to a file lost what was there: %.80q", got)
+	}
+	decodeReport(t, strings.TrimPrefix(got, "PREVIOUS\n"))
+}
