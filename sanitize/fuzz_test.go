@@ -76,15 +76,57 @@ func checkNoDetectedValue(t *testing.T, in, out []byte) {
 	const minVerbatim = 8
 	inLines := bytes.Split(in, []byte("\n"))
 	outLines := bytes.Split(out, []byte("\n"))
-	for i, line := range inLines {
-		where := out
-		if len(outLines) == len(inLines) {
-			where = outLines[i]
-		}
-		var again [][]byte
+	// what the detectors find in a place of the output, and the place
+	// without the markers' own words (kind, prefix, fingerprint), which are
+	// not the value
+	look := func(where []byte) (again [][]byte, plain []byte) {
 		secrets.ScanLine(where, func(m secrets.Match) { again = append(again, where[m.Start:m.End]) })
-		// the markers' own words (kind, prefix, fingerprint) are not the value
-		plain := reAnyMarker.ReplaceAll(where, nil)
+		return again, reAnyMarker.ReplaceAll(where, nil)
+	}
+	sameLines := len(outLines) == len(inLines)
+	var wholeAgain [][]byte
+	var wholePlain []byte
+	var covered [][2]int // where the detectors find something in the input
+	if !sameLines {
+		// once for the whole output, not once per input line: that made
+		// each fuzz call quadratic in the input
+		wholeAgain, wholePlain = look(out)
+		off := 0
+		for _, line := range inLines {
+			secrets.ScanLine(line, func(m secrets.Match) { covered = append(covered, [2]int{off + m.Start, off + m.End}) })
+			off += len(line) + 1
+		}
+	}
+	// heldInClear: the input also holds v where no detector calls it a
+	// credential (access_toksn=v beside access_token=v). When the output's
+	// lines are not the input's (a cut HAR keeps only its complete
+	// entries), v found anywhere in the output may be that copy.
+	heldInClear := func(v []byte) bool {
+		for i := 0; ; {
+			j := bytes.Index(in[i:], v)
+			if j < 0 {
+				return false
+			}
+			a := i + j
+			inside := false
+			for _, c := range covered {
+				if c[0] <= a && a+len(v) <= c[1] {
+					inside = true
+					break
+				}
+			}
+			if !inside {
+				return true
+			}
+			i = a + 1
+		}
+	}
+	for i, line := range inLines {
+		where, again, plain := out, wholeAgain, wholePlain
+		if sameLines {
+			where = outLines[i]
+			again, plain = look(where)
+		}
 		secrets.ScanLine(line, func(m secrets.Match) {
 			v := line[m.Start:m.End]
 			if bytes.HasPrefix(v, []byte("eyJ")) {
@@ -97,7 +139,7 @@ func checkNoDetectedValue(t *testing.T, in, out []byte) {
 			if len(bytes.TrimSpace(v)) == 0 {
 				return
 			}
-			if len(v) >= minVerbatim && bytes.Contains(plain, v) {
+			if len(v) >= minVerbatim && bytes.Contains(plain, v) && (sameLines || !heldInClear(v)) {
 				t.Fatalf("line %d: the value %q (%s) found in the input is still in the output:\n%s", i+1, v, m.Detector, where)
 			}
 			for _, a := range again {

@@ -16,27 +16,30 @@ import (
 // logText sanitizes one line of a log or of any text: its structure
 // (logLine), then the detectors.
 func (r *replacer) logText(line, field string) string {
-	out := r.logLine(line, field)
-	if isJSONLine(line) {
+	out, parsed := r.logLine(line, field)
+	if parsed {
 		// Values were already compared with the known ones; keys were
 		// not. Replacing a value keeps its key, the context a detector
 		// needs, so redetect is not needed.
 		return r.detectLoop(out, field)
 	}
+	// text, or a line that only looks like JSON (a NUL, a cut): the
+	// known values are looked for in the whole line
 	return r.textLine(line, out, field)
 }
 
-// logLine applies what a log line's structure says about its values.
-func (r *replacer) logLine(line, field string) string {
+// logLine applies what a log line's structure says about its values;
+// parsed says whether the line was read as a JSON object.
+func (r *replacer) logLine(line, field string) (string, bool) {
 	if isJSONLine(line) {
 		if root, err := parseJSON([]byte(line)); err == nil {
 			root.walkStrings("", func(key string, n *jnode) {
 				n.set(r.applyKnown(r.logValue(key, n.str(), field), field))
 			})
-			return string(root.render([]byte(line)))
+			return string(root.render([]byte(line))), true
 		}
 	}
-	return r.urlsInText(r.logPairs(line, field), field)
+	return r.urlsInText(r.logPairs(line, field), field), false
 }
 
 // logValue sanitizes a JSON log field by its name and shape.

@@ -58,6 +58,14 @@ func (r *replacer) value(raw string, hint secrets.Kind, field, detector string) 
 	}
 	d := r.note(kind, prefix, len(raw), fp, field, detector)
 	r.known.add(raw, out, string(kind), d)
+	if kind == secrets.KindJWT {
+		// The signature alone is a secret too: another copy of the
+		// token with a mangled header or payload (a log that cut or
+		// escaped it) still carries it, and is replaced as a known value.
+		if sig := jwtSignature(raw); len(sig) >= 16 && !secrets.IsRedactionMarker(sig) {
+			r.known.add(sig, secrets.SanitizedMarker("sig", "", len(sig), fp), string(kind), d)
+		}
+	}
 	return out, true
 }
 
@@ -119,6 +127,15 @@ func (r *replacer) jwt(raw string, fp secrets.Fingerprint) (string, bool) {
 		return h + "." + payload + "." + sig, true
 	}
 	return h + "." + payload + "." + secrets.SanitizedMarker("sig", "", len(sig), fp), true
+}
+
+// jwtSignature is the third segment of a three-segment token, else "".
+func jwtSignature(raw string) string {
+	parts := strings.Split(raw, ".")
+	if len(parts) != 3 {
+		return ""
+	}
+	return parts[2]
 }
 
 // dropClaims re-encodes a JWT payload without the named top-level claims,
