@@ -55,6 +55,20 @@ func (r *replacer) detectLine(line string, from int, field string, floor ...int)
 	var b strings.Builder
 	last := 0
 	for _, m := range ms {
+		if m.Secret.Kind() == secrets.KindJWT {
+			// a token that goes on after its third segment (".more",
+			// a cut or mangled copy) is one value: no tail left behind
+			// (a sentence's final "." is not part of it)
+			for m.End < len(line) {
+				if isB64URL(line[m.End]) {
+					m.End++
+				} else if line[m.End] == '.' && m.End+1 < len(line) && isB64URL(line[m.End+1]) {
+					m.End += 2
+				} else {
+					break
+				}
+			}
+		}
 		st := max(m.Start, fl)
 		if st < last || st >= m.End {
 			continue
@@ -120,6 +134,10 @@ func (r *replacer) detectLoop(line, field string) string {
 		line = next
 	}
 	return line
+}
+
+func isB64URL(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_'
 }
 
 func isJSONLine(l string) bool {

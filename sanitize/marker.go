@@ -58,13 +58,11 @@ func (r *replacer) value(raw string, hint secrets.Kind, field, detector string) 
 	}
 	d := r.note(kind, prefix, len(raw), fp, field, detector)
 	r.known.add(raw, out, string(kind), d)
-	if kind == secrets.KindJWT {
-		// The signature alone is a secret too: another copy of the
-		// token with a mangled header or payload (a log that cut or
-		// escaped it) still carries it, and is replaced as a known value.
-		if sig := jwtSignature(raw); len(sig) >= 16 && !secrets.IsRedactionMarker(sig) {
-			r.known.add(sig, secrets.SanitizedMarker("sig", "", len(sig), fp), string(kind), d)
-		}
+	// A JWT's signature alone is a secret too: another copy of the token
+	// with a mangled header or payload (a log that cut, split or escaped
+	// it) still carries it, and is replaced as a known value.
+	if sig := jwtSignature(raw); len(sig) >= 16 && !secrets.IsRedactionMarker(sig) {
+		r.known.add(sig, secrets.SanitizedMarker("sig", "", len(sig), fp), string(kind), d)
 	}
 	return out, true
 }
@@ -129,13 +127,14 @@ func (r *replacer) jwt(raw string, fp secrets.Fingerprint) (string, bool) {
 	return h + "." + payload + "." + secrets.SanitizedMarker("sig", "", len(sig), fp), true
 }
 
-// jwtSignature is the third segment of a three-segment token, else "".
+// jwtSignature is the last segment of a JWT-shaped value (eyJ…, three
+// segments or more: a well-formed token, or a mangled one classified as
+// opaque), else "".
 func jwtSignature(raw string) string {
-	parts := strings.Split(raw, ".")
-	if len(parts) != 3 {
+	if !strings.HasPrefix(raw, "eyJ") || strings.Count(raw, ".") < 2 {
 		return ""
 	}
-	return parts[2]
+	return raw[strings.LastIndexByte(raw, '.')+1:]
 }
 
 // dropClaims re-encodes a JWT payload without the named top-level claims,

@@ -322,3 +322,18 @@ func TestRunBeforeMarker(t *testing.T) {
 		t.Errorf("a sanitized JWT changed:\n got %s\nwant %s", got, line)
 	}
 }
+
+// TestJWTTails: a JWT that goes on after its signature is replaced to its
+// end, and a sentence's final "." after a JWT stays.
+func TestJWTTails(t *testing.T) {
+	const tok = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJlc2lnbmF0dXJlc2lnbmF0dXJl"
+	r := &replacer{}
+	got := r.detectLine("token="+tok+".dGFpbHRhaWx0YWlsdGFpbA more", 0, "l")
+	if strings.Contains(got, "dGFpbHRhaWx0YWlsdGFpbA") || strings.Contains(got, "c2lnbmF0dXJl") {
+		t.Errorf("a tail survived: %s", got)
+	}
+	got = r.detectLine("rejected token "+tok+". Retry later", 0, "l")
+	if !strings.HasSuffix(got, ". Retry later") || strings.Contains(got, "c2lnbmF0dXJl") {
+		t.Errorf("sentence: %s", got)
+	}
+}

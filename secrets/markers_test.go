@@ -29,8 +29,8 @@ func refIsRedactionMarker(v string) bool {
 
 func refIsPlaceholder(v string) bool {
 	v = strings.TrimSpace(v)
-	if v == "" {
-		return false
+	if v == "" || len(v) > 64 {
+		return false // a policy, not a fast path: nothing that long is a placeholder
 	}
 	if placeholderWords[strings.ToLower(v)] {
 		return true
