@@ -173,6 +173,31 @@ func (s Secret) Sanitized() string {
 	return SanitizedMarker(string(s.d.kind), s.d.prefix, len(s.d.raw), s.d.fp)
 }
 
+// redactedWordTail shows a REDACTED-word marker (hidden:…, masked-…) with
+// its tail only when the tail reads as a name (REDACTED_TOKEN): anything
+// else after the word may be what was meant to be hidden (hidden:Tr0ub4dor3),
+// and is shown by length. A hex tail is the redacting tool's digest.
+func redactedWordTail(raw string) string {
+	v := strings.TrimSpace(raw)
+	if !reRedactedWord.MatchString(v) {
+		return raw
+	}
+	i := strings.IndexAny(v, "_:-")
+	if tail := v[i+1:]; i < 0 || nameLike(tail) || allHex(tail) {
+		return raw // REDACTED_TOKEN, or a digest: REDACTED_3b1f
+	}
+	return v[:i+1] + "…(" + strconv.Itoa(len(v)-i-1) + " chars)"
+}
+
+func allHex(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isHex(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
 // SanitizedMarker builds <redacted:KIND:PREFIX:LEN:FP>.
 func SanitizedMarker(kind, prefix string, n int, fp Fingerprint) string {
 	return "<redacted:" + kind + ":" + prefix + ":" + strconv.Itoa(n) + ":" + fp.Short() + ">"
@@ -204,7 +229,7 @@ func displayValue(raw string, k Kind, prefix string, fp Fingerprint) string {
 		// anything. A placeholder that does not read as a name
 		// (${9f8e7d6c…}) is shown like a credential, below.
 		if k == KindRedacted || plainPlaceholder(raw) {
-			return string(k) + " " + strconv.Quote(cut(ScrubText(raw), 40))
+			return string(k) + " " + strconv.Quote(cut(ScrubText(redactedWordTail(raw)), 40))
 		}
 	}
 	var b strings.Builder
