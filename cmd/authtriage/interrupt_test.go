@@ -54,3 +54,31 @@ func TestInterrupt(t *testing.T) {
 		})
 	}
 }
+
+// TestInterruptIdleStdin: Ctrl-C stops analyze - even while stdin sends
+// nothing (an open pipe or terminal, the read blocked).
+func TestInterruptIdleStdin(t *testing.T) {
+	cmd := exec.Command(binary(t), "analyze", "-")
+	stdin, err := cmd.StdinPipe() // kept open, never written
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stdin.Close()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond)
+	sent := time.Now()
+	cmd.Process.Signal(syscall.SIGINT)
+	// should it hang, end the read after 6 s so the test fails instead
+	watchdog := time.AfterFunc(6*time.Second, func() { stdin.Close() })
+	defer watchdog.Stop()
+	err = cmd.Wait()
+	took := time.Since(sent)
+	if took > 5*time.Second {
+		t.Fatalf("stopped %v after Ctrl-C", took)
+	}
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 130 {
+		t.Fatalf("exit %v, want 130", err)
+	}
+}

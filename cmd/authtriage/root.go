@@ -8,6 +8,7 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 )
@@ -26,6 +27,9 @@ func toolVersion() string {
 	return "dev"
 }
 
+// interruptGrace is how long Ctrl-C waits for the command to stop by itself.
+const interruptGrace = 2 * time.Second
+
 // Main runs the CLI and returns the exit code. It is the only place errors
 // become exit codes.
 func Main(args []string, s Streams) int {
@@ -33,7 +37,22 @@ func Main(args []string, s Streams) int {
 	defer stop()
 	root := newRootCmd(s)
 	root.SetArgs(args)
-	err := root.ExecuteContext(ctx)
+	done := make(chan error, 1)
+	go func() { done <- root.ExecuteContext(ctx) }()
+	var err error
+	select {
+	case err = <-done:
+	case <-ctx.Done():
+		// Ctrl-C. The command stops at its next context check; a read
+		// that waits for input that never comes (analyze - on an idle
+		// terminal or pipe) would not, so it gets a grace period. No
+		// report is being written then: that happens after the input.
+		select {
+		case err = <-done:
+		case <-time.After(interruptGrace):
+			err = context.Canceled
+		}
+	}
 	if err == nil {
 		return exitOK
 	}
