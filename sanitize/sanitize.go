@@ -1,8 +1,10 @@
 package sanitize
 
 import (
+	"context"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"github.com/authtriage/authtriage/parsers"
@@ -28,6 +30,9 @@ type Options struct {
 	// OnWarning receives problems that did not stop the run: a truncated
 	// HAR, a line too long.
 	OnWarning func(string)
+	// Context, when set, stops the run once done (Ctrl-C): every read of
+	// the input fails with its error.
+	Context context.Context
 }
 
 // Replacement describes one replaced credential without revealing it.
@@ -85,23 +90,67 @@ func Sanitize(in io.Reader, out io.Writer, name string, o Options) (Stats, error
 		}
 	}
 	r := &replacer{report: o.OnReplace, entry: -1, drop: drop}
-	if rs, ok := in.(io.ReadSeeker); ok {
-		// A file is read twice: the first pass learns every credential,
-		// so that one echoed earlier in the file than where its
-		// structure names it (a cookie value in an analytics URL of an
-		// earlier entry) is replaced too. Memory stays bounded: the
-		// pass keeps only the (capped) set of values.
-		if start, err := rs.Seek(0, io.SeekCurrent); err == nil {
-			pre := &replacer{entry: -1, drop: drop}
-			if _, err := run(rs, io.Discard, name, o, pre, func(string) {}); err == nil {
-				r.known = pre.known
-			}
-			if _, err := rs.Seek(start, io.SeekStart); err != nil {
-				return Stats{}, fmt.Errorf("%s: %w", name, err)
-			}
+	// The input is read twice: the first pass learns every credential, so
+	// that one echoed earlier than where its structure names it (a cookie
+	// value in an analytics URL of an earlier entry) is replaced too.
+	// Memory stays bounded: the pass keeps only the (capped) set of values.
+	// An input that cannot seek (a pipe) is kept in a temporary file for it.
+	rs, ok := in.(io.ReadSeeker)
+	if !ok {
+		tmp, err := spool(ctxReader{o.Context, in})
+		if err != nil {
+			return Stats{}, fmt.Errorf("%s: %w", name, err)
+		}
+		defer os.Remove(tmp.Name())
+		defer tmp.Close()
+		rs = tmp
+	}
+	start, err := rs.Seek(0, io.SeekCurrent)
+	if err != nil {
+		return Stats{}, fmt.Errorf("%s: %w", name, err)
+	}
+	src := ctxReader{o.Context, rs}
+	pre := &replacer{entry: -1, drop: drop}
+	if _, err := run(src, io.Discard, name, o, pre, func(string) {}); err == nil {
+		r.known = pre.known
+	}
+	if _, err := rs.Seek(start, io.SeekStart); err != nil {
+		return Stats{}, fmt.Errorf("%s: %w", name, err)
+	}
+	return run(src, out, name, o, r, warn)
+}
+
+// spool copies r into a temporary file, positioned at its start.
+func spool(r io.Reader) (*os.File, error) {
+	tmp, err := os.CreateTemp("", "authtriage-sanitize-*")
+	if err != nil {
+		return nil, fmt.Errorf("keeping the input for a second reading: %w", err)
+	}
+	if _, err = io.Copy(tmp, r); err == nil {
+		_, err = tmp.Seek(0, io.SeekStart)
+	}
+	if err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return nil, err
+	}
+	return tmp, nil
+}
+
+// ctxReader makes reads fail once ctx is done (a nil ctx never is), so that
+// Ctrl-C stops a run promptly.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if c.ctx != nil {
+		if err := c.ctx.Err(); err != nil {
+			return 0, err
 		}
 	}
-	return run(in, out, name, o, r, warn)
+	return c.r.Read(p)
 }
 
 func run(in io.Reader, out io.Writer, name string, o Options, r *replacer, warn func(string)) (Stats, error) {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -194,5 +195,25 @@ func TestDryRunReplacements(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("the Authorization header is not listed as expected: %+v", reps)
+	}
+}
+
+// TestPipeReadTwice: an input that cannot seek (sanitize - from a pipe) gets
+// the same two passes as a file, so a credential echoed before the line
+// that names it is replaced there too.
+func TestPipeReadTwice(t *testing.T) {
+	const tok = "Zx3kQ8c1f2a9b7d4e6f8a0b2"
+	in := "GET /beacon?ref=" + tok + " HTTP/1.1\n> Authorization: Bearer " + tok + "\n"
+	file, _, err := run(t, in, "t.txt", sanitize.Options{Format: parsers.FormatText})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	pipe := struct{ io.Reader }{strings.NewReader(in)} // no Seek
+	if _, err := sanitize.Sanitize(pipe, &out, "-", sanitize.Options{Format: parsers.FormatText}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(out.String(), tok) || out.String() != file {
+		t.Errorf("from a pipe:\n%s\nfrom a file:\n%s", out.String(), file)
 	}
 }

@@ -78,7 +78,7 @@ stdin; the copy goes to stdout, or to -o FILE (written to a temporary file, then
 				src, name = f, in
 			}
 			ctx := cmd.Context()
-			src = interruptible(ctx, src)
+			o.Context = ctx
 			if dryRun {
 				return dryRunSanitize(ctx, s, src, name, o, quiet)
 			}
@@ -177,30 +177,3 @@ func samePath(a, b string) bool {
 	return aa == bb
 }
 
-// interruptible makes reads fail once ctx is done, so that Ctrl-C stops
-// sanitize, which reads no context, promptly (exit 130). A seekable input
-// stays seekable: sanitize reads a file twice.
-func interruptible(ctx context.Context, r io.Reader) io.Reader {
-	cr := ctxReader{ctx, r}
-	if s, ok := r.(io.Seeker); ok {
-		return ctxReadSeeker{cr, s}
-	}
-	return cr
-}
-
-type ctxReader struct {
-	ctx context.Context
-	r   io.Reader
-}
-
-func (c ctxReader) Read(p []byte) (int, error) {
-	if err := c.ctx.Err(); err != nil {
-		return 0, err
-	}
-	return c.r.Read(p)
-}
-
-type ctxReadSeeker struct {
-	ctxReader
-	io.Seeker
-}
