@@ -176,4 +176,3 @@ func samePath(a, b string) bool {
 	bb, _ := filepath.Abs(b)
 	return aa == bb
 }
-
