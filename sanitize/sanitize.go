@@ -95,7 +95,14 @@ func Sanitize(in io.Reader, out io.Writer, name string, o Options) (Stats, error
 	// value in an analytics URL of an earlier entry) is replaced too.
 	// Memory stays bounded: the pass keeps only the (capped) set of values.
 	// An input that cannot seek (a pipe) is kept in a temporary file for it.
+	// (os.Stdin has a Seek method, which fails on a pipe.)
 	rs, ok := in.(io.ReadSeeker)
+	var start int64
+	if ok {
+		var err error
+		start, err = rs.Seek(0, io.SeekCurrent)
+		ok = err == nil
+	}
 	if !ok {
 		tmp, err := spool(ctxReader{o.Context, in})
 		if err != nil {
@@ -103,11 +110,7 @@ func Sanitize(in io.Reader, out io.Writer, name string, o Options) (Stats, error
 		}
 		defer os.Remove(tmp.Name())
 		defer tmp.Close()
-		rs = tmp
-	}
-	start, err := rs.Seek(0, io.SeekCurrent)
-	if err != nil {
-		return Stats{}, fmt.Errorf("%s: %w", name, err)
+		rs, start = tmp, 0
 	}
 	src := ctxReader{o.Context, rs}
 	pre := &replacer{entry: -1, drop: drop}

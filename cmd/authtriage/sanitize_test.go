@@ -210,3 +210,13 @@ func TestSanitizeThenScan(t *testing.T) {
 		t.Errorf("%s: scan finds a leak (%s) in the sanitized copy at line %d, entry %d %s", filepath.Base(o.File), f.Detector, o.Line, o.Entry, o.Pointer)
 	}
 }
+
+// TestSanitizePipeEcho: from a pipe, a credential echoed before the line
+// that names it is replaced too (the input is kept for a second reading).
+func TestSanitizePipeEcho(t *testing.T) {
+	const tok = "Zx3kQ8c1f2a9b7d4e6f8a0b2"
+	r := runBinary(t, "GET /beacon?ref="+tok+" HTTP/1.1\n> Authorization: Bearer "+tok+"\n", "sanitize", "--input-format", "text", "-")
+	if r.code != 0 || strings.Contains(r.stdout, tok) || !strings.Contains(r.stdout, "<redacted:") {
+		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+}
