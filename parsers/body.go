@@ -57,7 +57,9 @@ func jsonFields(text string, o Options) []Param {
 		switch {
 		case r.IsObject() || r.IsArray():
 			r.ForEach(func(k, v gjson.Result) bool {
-				key := k.String()
+				// a key can be a credential ({"sk_live_…": {...}}):
+				// the path and name are shown, the key is not
+				key := redactSegment(k.String())
 				if r.IsArray() {
 					// Array elements inherit the array's name: a
 					// token in "tokens": [...] is still a token.

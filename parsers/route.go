@@ -180,8 +180,8 @@ func RedactPath(path string) string {
 	segs := strings.Split(path, "/")
 	changed := false
 	for i, s := range segs {
-		if len(s) >= 16 && LooksLikeCredential(s) {
-			segs[i] = "{secret}"
+		if r := redactSegment(s); r != s {
+			segs[i] = r
 			changed = true
 		}
 	}
@@ -189,6 +189,15 @@ func RedactPath(path string) string {
 		return path
 	}
 	return strings.Join(segs, "/")
+}
+
+// redactSegment is "{secret}" for a path segment or a JSON key that looks
+// like a credential, else the segment itself.
+func redactSegment(s string) string {
+	if len(s) >= 16 && LooksLikeCredential(s) {
+		return "{secret}"
+	}
+	return s
 }
 
 func hasDigit(s string) bool { return strings.ContainsAny(s, "0123456789") }

@@ -67,3 +67,33 @@ func TestEndpointHostPort(t *testing.T) {
 		}
 	}
 }
+
+// TestCredentialAsJSONKey: a body whose JSON key is itself a credential
+// names the field without it.
+func TestCredentialAsJSONKey(t *testing.T) {
+	const key = "sk_live_51HabcdEFGHijklMNOPqrstUVWX"
+	rec, err := ParseExample("POST https://api.example.com/v1/charges\nContent-Type: application/json\n--\n{\"keys\":{\"" + key + "\":{\"access_token\":\"9f8e7d6c5b4a39281706f5e4\"}}}\n\n401\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs := run(t, &tokenInBody{}, rec)
+	if len(fs) == 0 {
+		t.Fatal("token-in-body did not fire, so nothing was checked")
+	}
+	noRawSecrets(t, fs, key[:20])
+}
+
+// TestChallengeSchemeScrubbed: a challenge "scheme" that is a key is not
+// quoted in scheme-mismatch's message.
+func TestChallengeSchemeScrubbed(t *testing.T) {
+	const key = "sk_live_51HabcdEFGHijklMNOPqrstUVWX"
+	rec, err := ParseExample("GET https://api.example.com/v1/me\nAuthorization: Bearer 9f8e7d6c5b4a39281706f5e4\n\n401\nWWW-Authenticate: " + key + "\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs := run(t, &schemeMismatch{}, rec)
+	if len(fs) == 0 {
+		t.Fatal("scheme-mismatch did not fire, so nothing was checked")
+	}
+	noRawSecrets(t, fs, key[:20])
+}

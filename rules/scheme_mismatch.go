@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/authtriage/authtriage/parsers"
+	"github.com/authtriage/authtriage/secrets"
 )
 
 type schemeMismatch struct{}
@@ -73,10 +74,11 @@ func (schemeMismatch) Check(c *Context, rec *parsers.Record) {
 	}
 	var want []string
 	for _, ch := range chs {
-		want = append(want, ch.Scheme)
+		// the server writes the challenge: scrubbed, as its evidence is
+		want = append(want, oneLine(secrets.ScrubText(ch.Scheme), 40))
 	}
 	c.Report(Finding{
-		Message:    describe(ex) + ": the request used the " + sent + " scheme but the server only accepts " + strings.Join(want, " or ") + ".",
+		Message:    describe(ex) + ": the request used the " + oneLine(secrets.ScrubText(sent), 40) + " scheme but the server only accepts " + strings.Join(want, " or ") + ".",
 		Evidence:   append([]Evidence{credEvidence(cred)}, challengeEvidence(ex)...),
 		Credential: cred.Token.Fingerprint(),
 	})
