@@ -39,16 +39,17 @@ func IsRedactionMarker(v string) bool {
 	}
 	// A value that masks its middle (sk_test_****9xQz, ****, xxxxxx) keeps
 	// at most a few characters of the original.
-	if run := firstMaskRun(v); run > 0 {
+	if _, run := firstMaskRun(v); run > 0 {
 		return len(v)-run <= 16
 	}
 	return false
 }
 
-// firstMaskRun is the length in bytes of the first run of mask characters:
-// 3+ '*', 3+ '•', 6+ 'x' or 'X', 4+ '#'; 0 when there is none. The first,
-// not the longest, as the regular expression it replaced matched.
-func firstMaskRun(v string) int {
+// firstMaskRun is where the first run of mask characters starts and its
+// length in bytes: 3+ '*', 3+ '•', 6+ 'x' or 'X', 4+ '#'; length 0 when
+// there is none. The first, not the longest, as the regular expression it
+// replaced matched.
+func firstMaskRun(v string) (start, n int) {
 	for i := 0; i < len(v); {
 		c := v[i]
 		need, width := 0, 1
@@ -71,11 +72,11 @@ func firstMaskRun(v string) int {
 			n++
 		}
 		if n >= need {
-			return j - i
+			return i, j - i
 		}
 		i = j
 	}
-	return 0
+	return 0, 0
 }
 
 var redactedWords = []string{"redacted", "sanitized", "filtered", "masked", "hidden", "scrubbed", "removed", "obfuscated"}

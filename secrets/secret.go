@@ -189,6 +189,26 @@ func redactedWordTail(raw string) string {
 	return v[:i+1] + "…(" + strconv.Itoa(len(v)-i-1) + " chars)"
 }
 
+// maskedShown shows a partly masked value (sk_test_****9xQz, P@ss***word1)
+// as its known provider prefix, the mask and its length: what the masking
+// tool left in clear may be most of a short password.
+func maskedShown(raw string) string {
+	v := strings.TrimSpace(raw)
+	start, n := firstMaskRun(v)
+	if n == 0 || n == len(v) {
+		return raw
+	}
+	shown := ""
+	if start > 0 {
+		if knownPrefix(v[:start]) {
+			shown = v[:start]
+		} else {
+			shown = "…"
+		}
+	}
+	return shown + v[start:start+n] + "…(" + strconv.Itoa(len(v)) + " chars)"
+}
+
 func allHex(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if !isHex(s[i]) {
@@ -229,7 +249,7 @@ func displayValue(raw string, k Kind, prefix string, fp Fingerprint) string {
 		// anything. A placeholder that does not read as a name
 		// (${9f8e7d6c…}) is shown like a credential, below.
 		if k == KindRedacted || plainPlaceholder(raw) {
-			return string(k) + " " + strconv.Quote(cut(ScrubText(redactedWordTail(raw)), 40))
+			return string(k) + " " + strconv.Quote(cut(ScrubText(maskedShown(redactedWordTail(raw))), 40))
 		}
 	}
 	var b strings.Builder

@@ -47,6 +47,9 @@ func TestDisplayForm(t *testing.T) {
 		{NewAuthorization("token REDACTED_3b1f"), `token redacted "REDACTED_3b1f"`},
 		{New("hidden:Tr0ub4dor3Xyz"), `redacted "hidden:…(13 chars)"`},
 		{New("masked-value"), `redacted "masked-value"`},
+		{New("P@ss***word1"), `redacted "…***…(12 chars)"`},
+		{New("sk_test_****9xQz"), `redacted "sk_test_****…(16 chars)"`},
+		{New("****"), `redacted "****"`},
 		{New("<redacted:stripe:sk_live_:107:3f9a1c02b7d4>"), "sanitized stripe sk_live_…(107 chars) #3f9a1c02b7d4"},
 		// look-alikes of a marker show no more than a marker would
 		{New("<redacted:ghp0123456789abcdefghijklmnopqrstuvwxyzAB::40:3f9a1c02b7d4>"), "sanitized credential (40 chars) #3f9a1c02b7d4"},
