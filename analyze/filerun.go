@@ -23,7 +23,10 @@ type fileRun struct {
 	sink     *bufferSink
 	cur      *parsers.Record
 	creator  string
-	onlyMiss map[string]int // origin -> 401s explained only by missing-credentials
+	// onlyMiss counts, per origin, endpoint and rule, the 401s a
+	// withdrawable rule (missing-credentials) alone explained, so that a
+	// withdrawal takes them back from the summary and the endpoint rows.
+	onlyMiss map[string]map[missKey]int
 	// failed remembers recent failed records (FIFO, bounded): their
 	// status, endpoint statistics, whether a finding explains them, and
 	// the generic findings filed on them that a later, more specific
@@ -65,6 +68,12 @@ type heldFinding struct {
 	// onlyMiss: the record's sole explanation was the withdrawable rule,
 	// so restoring an explaining finding explains the record again.
 	onlyMiss bool
+	acc      *endpointAcc // the record's endpoint row
+}
+
+type missKey struct {
+	acc  *endpointAcc
+	rule string
 }
 
 // maxHeld bounds the held findings per input.
@@ -93,7 +102,7 @@ func (b *bufferSink) Add(_ *rules.Meta, f rules.Finding) { b.buf = append(b.buf,
 func newFileRun(fr *fileResult, o *Options, onErr func(Error)) *fileRun {
 	rs, _ := rules.Select(o.Enable, o.Disable) // validated in Run
 	run := &fileRun{fr: fr, o: o, rules: rs, facts: rules.NewFacts(o.Config.Env), metas: map[string]*rules.Meta{},
-		sink: &bufferSink{}, onlyMiss: map[string]int{}, failed: map[recordKey]*failedRecord{},
+		sink: &bufferSink{}, onlyMiss: map[string]map[missKey]int{}, failed: map[recordKey]*failedRecord{},
 		suppressible: map[string]bool{}, withdrawable: map[string]bool{}, held: map[string][]heldFinding{}}
 	for _, r := range rs {
 		m := r.Meta()
@@ -172,7 +181,7 @@ func (run *fileRun) record(rec *parsers.Record) {
 		ep := run.facts.Endpoint()
 		acc := run.fr.stats.exchange(ex, ep, run.facts.Credentials(), causes)
 		onlyMiss := len(causes) == 1 && run.withdrawable[causes[0]]
-		run.hold(dropped, ep.Origin, onlyMiss && ex.Status() == 401)
+		run.hold(dropped, ep.Origin, onlyMiss && ex.Status() == 401, acc)
 		switch st := ex.Status(); {
 		case len(causes) > 0 && st == 401:
 			run.fr.stats.explained401++
@@ -181,7 +190,10 @@ func (run *fileRun) record(rec *parsers.Record) {
 				if _, ok := run.onlyMiss[o]; !ok && len(run.onlyMiss) >= maxOriginsKept {
 					o = otherOrigins
 				}
-				run.onlyMiss[o]++
+				if run.onlyMiss[o] == nil {
+					run.onlyMiss[o] = map[missKey]int{}
+				}
+				run.onlyMiss[o][missKey{acc, causes[0]}]++
 			}
 		case len(causes) > 0 && st == 403:
 			run.fr.stats.explained403++
@@ -275,7 +287,7 @@ func (run *fileRun) addLate(f rules.Finding) {
 }
 
 // hold keeps the findings that only withdrawable rules suppressed.
-func (run *fileRun) hold(dropped []rules.Suppressed, origin string, onlyMiss bool) {
+func (run *fileRun) hold(dropped []rules.Suppressed, origin string, onlyMiss bool, acc *endpointAcc) {
 	for _, d := range dropped {
 		only := true
 		for _, by := range d.By {
@@ -287,7 +299,7 @@ func (run *fileRun) hold(dropped []rules.Suppressed, origin string, onlyMiss boo
 		if !only || run.nheld >= maxHeld {
 			continue
 		}
-		run.held[origin] = append(run.held[origin], heldFinding{f: d.Finding, onlyMiss: onlyMiss})
+		run.held[origin] = append(run.held[origin], heldFinding{f: d.Finding, onlyMiss: onlyMiss, acc: acc})
 		run.nheld++
 	}
 }
@@ -298,9 +310,15 @@ func (run *fileRun) hold(dropped []rules.Suppressed, origin string, onlyMiss boo
 // suppressed is restored.
 func (run *fileRun) withdraw(f rules.Finding, m *rules.Meta) {
 	run.fr.agg.dropSuppressed(f.Location.File, f.Endpoint.Origin, m.Suppresses)
-	for origin, n := range run.onlyMiss {
+	for origin, per := range run.onlyMiss {
 		if f.Endpoint.Origin == "" || f.Endpoint.Origin == origin {
-			run.fr.stats.explained401 -= n
+			for k, n := range per {
+				run.fr.stats.explained401 -= n
+				k.acc.explained -= n
+				if k.acc.causes[k.rule] -= n; k.acc.causes[k.rule] <= 0 {
+					delete(k.acc.causes, k.rule)
+				}
+			}
 			delete(run.onlyMiss, origin)
 		}
 	}
@@ -309,13 +327,25 @@ func (run *fileRun) withdraw(f rules.Finding, m *rules.Meta) {
 			continue
 		}
 		explained := map[recordKey]bool{}
+		caused := map[missKey]map[recordKey]bool{}
 		for _, h := range hs {
 			hm := run.metas[h.f.Rule]
 			run.fr.agg.add(hm, h.f)
 			k := keyOf(h.f.Location)
-			if h.onlyMiss && hm.Explains && !explained[k] {
+			if !h.onlyMiss || !hm.Explains {
+				continue
+			}
+			if !explained[k] {
 				explained[k] = true
 				run.fr.stats.explained401++
+				h.acc.explained++
+			}
+			if mk := (missKey{h.acc, h.f.Rule}); !caused[mk][k] {
+				if caused[mk] == nil {
+					caused[mk] = map[recordKey]bool{}
+				}
+				caused[mk][k] = true
+				h.acc.causes[h.f.Rule]++
 			}
 		}
 		delete(run.held, origin)

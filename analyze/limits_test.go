@@ -70,10 +70,46 @@ func TestOriginCountsBounded(t *testing.T) {
 		t.Fatalf("%d origins kept, cap %d", len(run.onlyMiss), maxOriginsKept)
 	}
 	total := 0
-	for _, c := range run.onlyMiss {
-		total += c
+	for _, per := range run.onlyMiss {
+		for _, c := range per {
+			total += c
+		}
 	}
 	if total != n || fr.stats.explained401 != n {
 		t.Fatalf("onlyMiss counts %d, explained %d; want %d each", total, fr.stats.explained401, n)
+	}
+}
+
+// TestWithdrawnCauseLeavesEndpoints: when har-sanitized withdraws
+// missing-credentials (an export that stripped every credential), the
+// endpoint rows lose the 401s it explained, as the summary does.
+func TestWithdrawnCauseLeavesEndpoints(t *testing.T) {
+	har := `{"log":{"version":"1.2","creator":{"name":"WebInspector","version":"537.36"},"entries":[` +
+		`{"startedDateTime":"2026-11-30T06:40:00Z","request":{"method":"GET","url":"https://api.example.com/v1/me","headers":[]},"response":{"status":401,"headers":[]}},` +
+		`{"startedDateTime":"2026-11-30T06:40:01Z","request":{"method":"GET","url":"https://api.example.com/v1/me","headers":[]},"response":{"status":401,"headers":[]}}]}}`
+	path := filepath.Join(t.TempDir(), "stripped.har")
+	os.WriteFile(path, []byte(har), 0o644)
+	res, err := Run(context.Background(), []string{path}, Options{Config: rules.DefaultConfig()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rules []string
+	for _, f := range res.Findings {
+		rules = append(rules, f.Rule)
+	}
+	if len(rules) != 1 || rules[0] != "har-sanitized" {
+		t.Fatalf("findings %v, want har-sanitized alone", rules)
+	}
+	sum := 0
+	for _, e := range res.Summary.Endpoints {
+		sum += e.Explained401
+		for _, c := range e.TopCauses {
+			if c.Rule == "missing-credentials" {
+				t.Errorf("endpoint %s%s names missing-credentials, which has no finding", e.Host, e.Route)
+			}
+		}
+	}
+	if sum != res.Summary.Explained401 {
+		t.Errorf("endpoints explain %d 401s, the summary %d", sum, res.Summary.Explained401)
 	}
 }
