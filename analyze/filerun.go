@@ -14,15 +14,15 @@ const maxFailedKept = 50000
 
 // fileRun runs the rules over one input's records.
 type fileRun struct {
-	fr       *fileResult
-	o        *Options
-	rules    []rules.Rule
-	ctxs     []*rules.Context
-	facts    *rules.Facts
-	metas    map[string]*rules.Meta
-	sink     *bufferSink
-	cur      *parsers.Record
-	creator  string
+	fr      *fileResult
+	o       *Options
+	rules   []rules.Rule
+	ctxs    []*rules.Context
+	facts   *rules.Facts
+	metas   map[string]*rules.Meta
+	sink    *bufferSink
+	cur     *parsers.Record
+	creator string
 	// onlyMiss counts, per origin, endpoint and rule, the 401s a
 	// withdrawable rule (missing-credentials) alone explained, so that a
 	// withdrawal takes them back from the summary and the endpoint rows.
