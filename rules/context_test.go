@@ -2,6 +2,7 @@ package rules
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -96,4 +97,36 @@ func TestChallengeSchemeScrubbed(t *testing.T) {
 		t.Fatal("scheme-mismatch did not fire, so nothing was checked")
 	}
 	noRawSecrets(t, fs, key[:20])
+}
+
+// TestRetryStormRateAndStatuses: a fast storm's rate is written in digits
+// (not 2e+02), and each attempt keeps its own status.
+func TestRetryStormRateAndStatuses(t *testing.T) {
+	if got := perUnit(199.6); got != "200" {
+		t.Errorf("perUnit(199.6) = %q", got)
+	}
+	if got := perUnit(2.46); got != "2.5" {
+		t.Errorf("perUnit(2.46) = %q", got)
+	}
+	var text strings.Builder
+	for i, st := range []int{403, 401, 401, 401, 401} {
+		if i > 0 {
+			text.WriteString("===\n")
+		}
+		text.WriteString("GET https://api.example.com/v1/orders/8812\nAuthorization: Bearer 9f8e7d6c5b4a39281706f5e4\n\n" + strconv.Itoa(st) + "\n")
+	}
+	recs, err := ParseExamples(text.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs := run(t, newRetryStorm(), recs...)
+	statuses := map[int]int{}
+	for _, f := range fs {
+		if !f.Update {
+			statuses[f.Status]++
+		}
+	}
+	if statuses[403] != 1 || statuses[401] != 4 {
+		t.Errorf("occurrence statuses %v, want 1×403 and 4×401", statuses)
+	}
 }

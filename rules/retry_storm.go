@@ -3,7 +3,9 @@ package rules
 import (
 	"crypto/sha256"
 	"fmt"
+	"math"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -27,8 +29,9 @@ type stormKey struct {
 }
 
 type stormHit struct {
-	src parsers.Source
-	at  time.Time
+	src    parsers.Source
+	at     time.Time
+	status int
 }
 
 type stormState struct {
@@ -221,7 +224,7 @@ func (r *retryStorm) Check(c *Context, rec *parsers.Record) {
 		r.occurrence(c, s, rec.Source, st)
 		return
 	}
-	s.hits = append(s.hits, stormHit{src: rec.Source, at: at})
+	s.hits = append(s.hits, stormHit{src: rec.Source, at: at, status: st})
 	for len(s.hits) > 0 && at.Sub(s.hits[0].at) > window {
 		s.hits = s.hits[1:]
 	}
@@ -234,7 +237,7 @@ func (r *retryStorm) Check(c *Context, rec *parsers.Record) {
 	s.first, s.firstSrc = s.hits[0].at, s.hits[0].src
 	s.place = "retry storm from " + s.first.UTC().Format(time.RFC3339)
 	for _, h := range s.hits {
-		r.occurrence(c, s, h.src, st)
+		r.occurrence(c, s, h.src, h.status)
 	}
 	s.hits = nil
 }
@@ -265,9 +268,9 @@ func (r *retryStorm) finding(s *stormState) Finding {
 	span := s.last.Sub(s.first)
 	rate := "all at once"
 	if secs := span.Seconds(); secs >= 1 {
-		rate = fmt.Sprintf("%.2g per second", float64(s.count)/secs)
+		rate = perUnit(float64(s.count)/secs) + " per second"
 		if float64(s.count)/secs < 1 {
-			rate = fmt.Sprintf("%.2g per minute", float64(s.count)*60/secs)
+			rate = perUnit(float64(s.count)*60/secs) + " per minute"
 		}
 	}
 	var sts []string
@@ -293,6 +296,15 @@ func (r *retryStorm) finding(s *stormState) Finding {
 		},
 		Location: s.firstSrc,
 	}
+}
+
+// perUnit prints a rate with two significant digits, never in exponent
+// form (200, not 2e+02).
+func perUnit(v float64) string {
+	if v >= 10 {
+		return strconv.FormatFloat(math.Round(v), 'f', 0, 64)
+	}
+	return strconv.FormatFloat(v, 'g', 2, 64)
 }
 
 // close ends a storm: its finding is revised with the final count, span
