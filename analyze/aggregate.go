@@ -107,13 +107,9 @@ func (a *aggregator) add(meta *rules.Meta, f rules.Finding) string {
 	if f.Severity > g.severity {
 		g.severity = f.Severity
 	}
-	if len(g.occ) < maxOccurrences {
-		loc := location(f.Location)
-		loc.Column = f.Column
-		g.occ = append(g.occ, loc)
-	} else {
-		g.truncated = true
-	}
+	loc := location(f.Location)
+	loc.Column = f.Column
+	g.addOcc(loc)
 	a.addRelated(g, f.Related)
 	return key
 }
@@ -182,7 +178,7 @@ func (a *aggregator) removeOccurrence(key string, loc Location) {
 		}
 	}
 	g.count--
-	if g.count <= 0 || len(g.occ) == 0 {
+	if g.count <= 0 || len(g.occ) == 0 { // a finding is shown at an occurrence
 		delete(a.groups, key)
 		a.perRule[g.f.Rule]--
 	}
@@ -214,8 +210,8 @@ func (a *aggregator) dropSuppressed(file string, origin string, suppressed []str
 	}
 }
 
-// findings renders the groups, sorted by severity (high first), then rule,
-// file and position.
+// findings renders the groups in the order they were created (Run sorts
+// the findings of all inputs together, keeping that order for ties).
 func (a *aggregator) findings() []Finding {
 	gs := make([]*group, 0, len(a.groups))
 	for _, g := range a.groups {
@@ -236,8 +232,17 @@ func (a *aggregator) findings() []Finding {
 	for _, g := range gs {
 		out = append(out, g.render())
 	}
-	sortFindings(out)
-	return out
+	return out // in creation order: Run sorts every input's findings together
+}
+
+// addOcc lists one more occurrence, up to maxOccurrences; past it the
+// group only says its list is cut (the count stays exact).
+func (g *group) addOcc(loc Location) {
+	if len(g.occ) < maxOccurrences {
+		g.occ = append(g.occ, loc)
+	} else {
+		g.truncated = true
+	}
 }
 
 func (g *group) render() Finding {

@@ -90,17 +90,6 @@ type DiffRow struct {
 	Differs   bool
 }
 
-// DiffedCount is how many rows differ.
-func (p *DiffPair) DiffedCount() int {
-	n := 0
-	for _, r := range p.Rows {
-		if r.Differs {
-			n++
-		}
-	}
-	return n
-}
-
 // authView is what diff keeps of one exchange.
 type authView struct {
 	loc             Location

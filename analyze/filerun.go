@@ -108,7 +108,7 @@ func newFileRun(fr *fileResult, o *Options, onErr func(Error)) *fileRun {
 		m := r.Meta()
 		run.metas[m.ID] = m
 		run.ctxs = append(run.ctxs, rules.NewContext(&o.Config, m, run.sink, run.facts))
-		for _, s := range silencedBy(m) {
+		for _, s := range m.Silences() {
 			run.suppressible[s] = true
 		}
 		if _, ok := r.(rules.FileFinisher); ok {
@@ -122,10 +122,7 @@ func newFileRun(fr *fileResult, o *Options, onErr func(Error)) *fileRun {
 
 // inWindow applies --since/--until to exchanges with a known time.
 func (run *fileRun) inWindow(ex *parsers.Exchange) bool {
-	t := ex.Start
-	if t.IsZero() {
-		t = ex.RequestTime()
-	}
+	t := ex.Time()
 	if t.IsZero() {
 		return true
 	}
@@ -219,16 +216,6 @@ func (run *fileRun) remember(k recordKey, fr *failedRecord) {
 	run.failed[k] = fr
 }
 
-// silencedBy lists the rules a rule's findings silence on the same request:
-// its Suppresses, and server-rejected-token for a client-side cause.
-func silencedBy(m *rules.Meta) []string {
-	out := m.Suppresses
-	if m.ClientSide && m.ID != "server-rejected-token" {
-		out = append(append([]string(nil), out...), "server-rejected-token")
-	}
-	return out
-}
-
 // addLate files a finding anchored on an earlier record or on the file. A
 // specific cause found late silences the generic findings already filed on
 // its record, as it would have on the spot, and explains the record.
@@ -248,7 +235,7 @@ func (run *fileRun) addLate(f rules.Finding) {
 	if p == nil {
 		return
 	}
-	if sil := silencedBy(m); len(sil) > 0 && len(p.filed) > 0 {
+	if sil := m.Silences(); len(sil) > 0 && len(p.filed) > 0 {
 		kept := p.filed[:0]
 		for _, fd := range p.filed {
 			if !slices.Contains(sil, fd.rule) {

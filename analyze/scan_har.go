@@ -249,11 +249,7 @@ func (h *harScan) scan(line []byte, name string) {
 		if g := h.s.known[k]; g != nil {
 			// the session's token again, in the next entry
 			g.count++
-			if len(g.occ) < maxOccurrences {
-				g.occ = append(g.occ, loc)
-			} else {
-				g.truncated = true
-			}
+			g.addOcc(loc)
 			return
 		}
 		f := h.s.lb.Finding(m, harWhere(h.path), 0)

@@ -71,11 +71,7 @@ func (s *scanSink) lineMatch(m secrets.Match) {
 	k := leakKey{place: strings.ToLower(rules.PlaceField(m)), fp: m.Secret.Fingerprint()}
 	if g := s.known[k]; g != nil {
 		g.count++
-		if len(g.occ) < maxOccurrences {
-			g.occ = append(g.occ, Location{File: s.path, Entry: -1, Line: s.line, Column: m.Start + 1})
-		} else {
-			g.truncated = true
-		}
+		g.addOcc(Location{File: s.path, Entry: -1, Line: s.line, Column: m.Start + 1})
 		return
 	}
 	f := s.lb.Finding(m, "this line", m.Start+1)

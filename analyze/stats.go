@@ -93,10 +93,7 @@ func (s *stats) exchange(ex *parsers.Exchange, ep rules.Endpoint, creds []rules.
 			acc.causes[c]++
 		}
 	}
-	t := ex.Start
-	if t.IsZero() {
-		t = ex.RequestTime()
-	}
+	t := ex.Time()
 	if t.IsZero() {
 		return acc
 	}

@@ -117,6 +117,15 @@ func (e *Exchange) Failed() bool {
 	return false
 }
 
+// Time is when the exchange happened, for ordering, windows and timelines:
+// the start time, else the response Date. Zero when neither is known.
+func (e *Exchange) Time() time.Time {
+	if !e.Start.IsZero() {
+		return e.Start
+	}
+	return e.RequestTime()
+}
+
 // RequestTime is the time rules judge tokens against: the response Date
 // header when present, else the start time. Zero when neither is known.
 func (e *Exchange) RequestTime() time.Time {

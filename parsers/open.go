@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"unicode/utf8"
@@ -162,7 +161,3 @@ func (b *bombGuard) Read(p []byte) (int, error) {
 	}
 	return n, err
 }
-
-// IsCompressedName reports a .gz name (used by folder walks to keep the
-// extension test in one place).
-func IsCompressedName(name string) bool { return filepath.Ext(name) == ".gz" }

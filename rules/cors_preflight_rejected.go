@@ -117,7 +117,7 @@ func (r *corsPreflight) Check(c *Context, rec *parsers.Record) {
 	if ex == nil || ex.Request.URL.Invalid {
 		return
 	}
-	at := exchangeTime(ex)
+	at := ex.Time()
 	if r.waiting.Len() > 0 && !at.IsZero() {
 		r.expire(c, at)
 	}

@@ -141,7 +141,7 @@ func (r *credentialsDropped) Check(c *Context, rec *parsers.Record) {
 	}
 	f := c.Facts()
 	origin := f.Endpoint().Origin
-	at := exchangeTime(ex)
+	at := ex.Time()
 	key := urlKey(ex.Request.URL, origin)
 	chain, ok := r.pending.Get(key)
 	if ok {

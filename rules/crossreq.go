@@ -5,7 +5,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/authtriage/authtriage/parsers"
 	"github.com/authtriage/authtriage/secrets"
@@ -65,15 +64,6 @@ func where(s parsers.Source) string {
 		return "line " + strconv.Itoa(s.Line)
 	}
 	return "an earlier record"
-}
-
-// exchangeTime is when an exchange happened: its start, else the response
-// Date; zero when unknown.
-func exchangeTime(ex *parsers.Exchange) time.Time {
-	if !ex.Start.IsZero() {
-		return ex.Start
-	}
-	return ex.RequestTime()
 }
 
 // isRedirect reports a 3xx that sends the client elsewhere.

@@ -131,7 +131,7 @@ func (r *refreshRejected) Check(c *Context, rec *parsers.Record) {
 		return
 	}
 	rt, haveRT := bodySecret(ex.Request.Body, "refresh_token")
-	at := exchangeTime(ex)
+	at := ex.Time()
 	var fp secrets.Fingerprint
 	var prev refreshUse
 	var seen bool

@@ -176,7 +176,7 @@ func (r *retryStorm) Check(c *Context, rec *parsers.Record) {
 	if ex == nil {
 		return
 	}
-	at := exchangeTime(ex)
+	at := ex.Time()
 	if at.IsZero() {
 		return
 	}

@@ -6,6 +6,15 @@ type Suppressed struct {
 	By      []string
 }
 
+// Silences lists the rules a rule's findings silence on the same request:
+// its Suppresses, and server-rejected-token for a client-side cause.
+func (m *Meta) Silences() []string {
+	if !m.ClientSide || m.ID == serverRejectedTokenMeta.ID {
+		return m.Suppresses
+	}
+	return append(append([]string(nil), m.Suppresses...), serverRejectedTokenMeta.ID)
+}
+
 // Suppress applies "a specific cause silences a generic one" to the findings
 // of one record: a rule's Meta.Suppresses, and any client-side cause
 // silencing server-rejected-token. metas maps IDs to Meta.
@@ -28,11 +37,8 @@ func SuppressDetailed(fs []Finding, metas map[string]*Meta) ([]Finding, []Suppre
 		if m == nil {
 			continue
 		}
-		for _, s := range m.Suppresses {
+		for _, s := range m.Silences() {
 			by[s] = append(by[s], f.Rule)
-		}
-		if m.ClientSide && f.Rule != serverRejectedTokenMeta.ID {
-			by[serverRejectedTokenMeta.ID] = append(by[serverRejectedTokenMeta.ID], f.Rule)
 		}
 	}
 	if len(by) == 0 {
