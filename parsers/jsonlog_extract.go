@@ -380,7 +380,20 @@ func safeExtra(v string) string {
 	if _, ok := secrets.LookupPrefix(v); ok {
 		return "" // sk_live_…, ghp_…: a credential, never an extra
 	}
+	if strings.Contains(v, "://") || detected(v) {
+		return "" // a URL (userinfo), or what the detectors call a credential
+	}
+	if user, pass, ok := strings.Cut(v, ":"); ok && user != "" && !strings.ContainsAny(pass, ":{}[] ") && len(pass) >= 6 {
+		return "" // user:password
+	}
 	return v
+}
+
+// detected reports whether the leak detectors find a credential in v.
+func detected(v string) bool {
+	found := false
+	secrets.ScanLine([]byte(v), func(secrets.Match) { found = true })
+	return found
 }
 
 // logBody is a logged request or response body: text capped at MaxBody,
@@ -393,6 +406,7 @@ func logBody(text, mimeType string, o *Options) Body {
 	if len(text) > o.MaxBody {
 		text, b.Truncated = text[:o.MaxBody], true
 	}
+	text = strings.Clone(text) // the fields and Secrets below must not pin the line (see detach)
 	b.Text = text
 	b.Fields = ParseBodyFields(mimeType, text, *o)
 	return b

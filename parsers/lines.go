@@ -164,5 +164,7 @@ func (t *textReader) Next() (*Record, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Record{Source: Source{File: t.name, Format: FormatText, Entry: -1, Line: num, Offset: off}, Text: line}, nil
+	// copied: the scanner reuses its buffer, and records outlive the
+	// next line (analyze reads a few batches ahead of the rules)
+	return &Record{Source: Source{File: t.name, Format: FormatText, Entry: -1, Line: num, Offset: off}, Text: append([]byte(nil), line...)}, nil
 }
