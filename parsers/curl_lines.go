@@ -22,10 +22,7 @@ const (
 	lkRecv                          // "< "
 	lkData                          // "{ [N bytes data]" / "} [...]"
 	lkError                         // "curl: (N) ..."
-	lkCommand                       // a curl command line
-	lkFence                         // a Markdown fence
 	lkTraceHead                     // "=> Send header, N bytes (0xN)"
-	lkDump                          // "0000: ..." inside a trace record
 )
 
 var (

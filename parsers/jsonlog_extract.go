@@ -300,7 +300,7 @@ func (x *extractor) exchange(o *Options, strict bool, tc *timeCache) *Exchange {
 		ex.Request.URL.User = u
 	}
 	if p := x.str(lfPassword); p != "" && ex.Request.URL.Password.IsZero() {
-		ex.Request.URL.Password = secrets.New(strings.Clone(p)) // not pinning the line
+		ex.Request.URL.Password = secrets.New(p)
 	}
 	if p := x.str(lfProto); p != "" {
 		proto = p

@@ -44,7 +44,7 @@ func logURL(target, scheme, host string, vc *valueCache) URL {
 				if up, err := url.PathUnescape(pass); err == nil {
 					pass = up
 				}
-				u.Password = secrets.New(strings.Clone(pass)) // not pinning the line
+				u.Password = secrets.New(pass)
 			}
 			authority = authority[at+1:]
 		}
@@ -212,10 +212,9 @@ func parseLogTime(s string) time.Time {
 	if t := ParseTimestamp(s); !t.IsZero() {
 		return t
 	}
-	for _, layout := range []string{"2006-01-02 15:04:05.999999999 -0700 MST", "2006-01-02T15:04:05.999999999-0700"} {
-		if t, err := time.Parse(layout, s); err == nil {
-			return t.UTC()
-		}
+	// Go's time.Time.String(), as some application logs write it
+	if t, err := time.Parse("2006-01-02 15:04:05.999999999 -0700 MST", s); err == nil {
+		return t.UTC()
 	}
 	if t, err := http.ParseTime(s); err == nil {
 		return t.UTC()

@@ -145,9 +145,8 @@ func (l *logLines) errorAt(line int, off int64, msg string) *ParseError {
 // textReader yields every line as a text record: the input for leak
 // detection when a file is not an HTTP capture (application logs, configs).
 type textReader struct {
-	sc     *LineScanner
-	name   string
-	schema string
+	sc   *LineScanner
+	name string
 }
 
 // NewTextReader reads any text file line by line.
@@ -157,7 +156,7 @@ func NewTextReader(r io.Reader, name string, o Options) (Reader, error) {
 }
 
 func (t *textReader) Format() Format { return FormatText }
-func (t *textReader) Schema() string { return t.schema }
+func (t *textReader) Schema() string { return "" }
 
 func (t *textReader) Next() (*Record, error) {
 	line, num, off, err := t.sc.Next()

@@ -286,7 +286,8 @@ func (hs Headers) Get(name string) (Header, bool) {
 	return Header{}, false
 }
 
-// Value returns the first non-secret value for the name, or "".
+// Value returns the value of the first header with the name, any case: ""
+// when there is none, or when that header is held as a Secret.
 func (hs Headers) Value(name string) string {
 	h, _ := hs.Get(name)
 	return h.Value

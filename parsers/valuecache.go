@@ -83,9 +83,7 @@ func (c *valueCache) header(name, value string) Header {
 	case hkPlain:
 		return Header{Name: name, Value: value}
 	case hkURL:
-		// not cached (each Referer differs), but copied: a Secret made
-		// from the line's substring would pin the line (see detach)
-		return NewHeader(name, strings.Clone(value))
+		return NewHeader(name, value) // not cached: each Referer differs
 	}
 	key := headerKey{name, value}
 	if h, ok := c.values[key]; ok {
@@ -126,8 +124,7 @@ const maxInterned = 1024
 // the whole line alive with it: on a large log, tens of MB of lines held
 // for a few bytes each. Values that repeat from line to line (method,
 // scheme, protocol, host, header names) are interned; the rest is copied.
-// Credential values are Secrets, built from copies already (the cache's,
-// and the readers' for URL headers and passwords).
+// Credential values are Secrets, which own a copy of their value.
 func (c *valueCache) detach(ex *Exchange) {
 	if ex == nil {
 		return

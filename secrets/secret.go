@@ -39,6 +39,7 @@ func New(raw string) Secret {
 	if raw == "" {
 		return Secret{}
 	}
+	raw = strings.Clone(raw) // owned: a Secret must not pin the line it was read from
 	k, p := Classify(raw)
 	return Secret{&secretData{raw: raw, shape: shapeValue, kind: k, prefix: p, fp: FingerprintOf(raw)}}
 }
@@ -50,6 +51,7 @@ func NewAuthorization(raw string) Secret {
 	if raw == "" {
 		return Secret{&secretData{shape: shapeAuthorization, kind: KindEmpty, auth: &Authorization{Credential: Secret{&secretData{kind: KindEmpty}}}}}
 	}
+	raw = strings.Clone(raw) // owned, and the parts below are slices of it
 	a := ParseAuthorization(raw)
 	k, p := a.Credential.Kind(), a.Credential.Prefix()
 	return Secret{&secretData{raw: raw, shape: shapeAuthorization, kind: k, prefix: p, fp: FingerprintOf(raw), auth: &a}}
@@ -61,6 +63,7 @@ func NewCookie(raw string) Secret {
 	if raw == "" {
 		return Secret{}
 	}
+	raw = strings.Clone(raw)
 	return Secret{&secretData{raw: raw, shape: shapeCookie, kind: KindCookie, fp: FingerprintOf(raw)}}
 }
 
