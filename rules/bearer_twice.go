@@ -68,7 +68,7 @@ func (bearerTwice) Check(c *Context, rec *parsers.Record) {
 	s := cred.Auth.Schemes
 	c.Report(Finding{
 		Message:    describe(rec.Exchange) + ": the " + cred.Name + " header repeats its scheme (\"" + strings.Join(s[:2], " ") + " …\"), so the server reads the second \"" + s[1] + "\" as the token.",
-		Evidence:   append([]Evidence{credEvidence(cred)}, challengeEvidence(rec.Exchange)...),
+		Evidence:   append([]Evidence{credEvidence(cred)}, c.challengeEvidence(rec.Exchange)...),
 		Credential: cred.Token.Fingerprint(),
 	})
 }

@@ -132,7 +132,7 @@ func (clientAuthFailed) Check(c *Context, rec *parsers.Record) {
 	if desc != "" {
 		ev = append(ev, descEvidence(desc))
 	}
-	ev = append(ev, challengeEvidence(ex)...)
+	ev = append(ev, c.challengeEvidence(ex)...)
 	fd := Finding{Message: msg, Evidence: ev}
 	if cr, ok := f.Authorization(); ok {
 		fd.Credential = cr.Token.Fingerprint()

@@ -60,6 +60,8 @@ type Facts struct {
 	jwtsDone   bool
 	challenges []parsers.Challenge
 	chDone     bool
+	chEv       []Evidence // challengeEvidence of this record
+	chEvDone   bool
 	endpoint   Endpoint
 	epDone     bool
 	tokenEP    bool

@@ -161,7 +161,7 @@ func (r *corsPreflight) Check(c *Context, rec *parsers.Record) {
 	fd := Finding{
 		Message: fmt.Sprintf("The CORS preflight %s for %s was refused. Browsers send preflights without credentials, so a server that demands authentication on OPTIONS refuses every one, and the browser then blocks the real request.",
 			describe(ex), forWhat),
-		Evidence: corsEvidence(ex),
+		Evidence: corsEvidence(c, ex),
 	}
 	if headerless {
 		fd.Message = fmt.Sprintf("%s was refused. This log does not record request headers, but browsers send OPTIONS almost only as CORS preflights, and preflights carry no credentials: a server that demands authentication on OPTIONS blocks every cross-origin call that needs one.", describe(ex))
@@ -249,7 +249,7 @@ func needsPreflight(ex *parsers.Exchange, f *Facts) bool {
 
 // corsEvidence shows the preflight's CORS request headers and what the
 // response said (or did not say) about CORS.
-func corsEvidence(ex *parsers.Exchange) []Evidence {
+func corsEvidence(c *Context, ex *parsers.Exchange) []Evidence {
 	var ev []Evidence
 	for _, n := range []string{"Origin", "Access-Control-Request-Method", "Access-Control-Request-Headers"} {
 		if v := ex.Request.Headers.Value(n); v != "" {
@@ -263,5 +263,5 @@ func corsEvidence(ex *parsers.Exchange) []Evidence {
 			ev = append(ev, Evidence{Field: "response.headers.Access-Control-Allow-Origin", Value: "(absent)"})
 		}
 	}
-	return append(ev, challengeEvidence(ex)...)
+	return append(ev, c.challengeEvidence(ex)...)
 }

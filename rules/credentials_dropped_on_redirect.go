@@ -204,7 +204,7 @@ func (r *credentialsDropped) report(c *Context, ex *parsers.Exchange, chain *red
 		Evidence{Field: "origins", Value: chain.origin + " → " + ex.Request.URL.Origin()},
 		Evidence{Field: "request.headers (names)", Value: headerNames(ex)},
 	)
-	ev = append(ev, challengeEvidence(ex)...)
+	ev = append(ev, c.challengeEvidence(ex)...)
 	c.Report(Finding{Message: msg, Evidence: ev, Related: related, Credential: chain.cred})
 }
 

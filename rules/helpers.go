@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -27,9 +28,22 @@ func jwtEvidence(c Credential) Evidence {
 	return Evidence{Field: c.Field + " (JWT claims)", Value: c.JWT.Summary()}
 }
 
-// challengeEvidence shows the response's WWW-Authenticate fields, which hold
-// no secret.
-func challengeEvidence(ex *parsers.Exchange) []Evidence {
+// challengeEvidence shows the response's WWW-Authenticate fields, scrubbed.
+// Several rules cite the same record's challenges: they are built once per
+// record, and handed out clipped, so an append never writes into the cache.
+func (c *Context) challengeEvidence(ex *parsers.Exchange) []Evidence {
+	f := c.Facts()
+	if ex != f.Exchange() {
+		return buildChallengeEvidence(ex)
+	}
+	if !f.chEvDone {
+		f.chEvDone = true
+		f.chEv = buildChallengeEvidence(ex)
+	}
+	return slices.Clip(f.chEv)
+}
+
+func buildChallengeEvidence(ex *parsers.Exchange) []Evidence {
 	if ex.Response == nil {
 		return nil
 	}

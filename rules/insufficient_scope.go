@@ -102,5 +102,5 @@ func (insufficientScope) Check(c *Context, rec *parsers.Record) {
 	if cred, ok := f.Authorization(); ok {
 		ev = append([]Evidence{credEvidence(cred)}, ev...)
 	}
-	c.Report(Finding{Message: msg + ".", Evidence: append(ev, challengeEvidence(ex)...)})
+	c.Report(Finding{Message: msg + ".", Evidence: append(ev, c.challengeEvidence(ex)...)})
 }

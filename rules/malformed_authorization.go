@@ -103,7 +103,7 @@ func (malformedAuthorization) Check(c *Context, rec *parsers.Record) {
 		}
 		c.Report(Finding{
 			Message:    describe(rec.Exchange) + ": the " + cred.Name + " header is malformed: " + strings.Join(problems, "; ") + ".",
-			Evidence:   append([]Evidence{credEvidence(cred)}, challengeEvidence(rec.Exchange)...),
+			Evidence:   append([]Evidence{credEvidence(cred)}, c.challengeEvidence(rec.Exchange)...),
 			Credential: cred.Token.Fingerprint(),
 		})
 		return

@@ -85,7 +85,7 @@ func (r *missingCredentials) Check(c *Context, rec *parsers.Record) {
 	if ex.Status() == 407 {
 		what = "no Proxy-Authorization header"
 	}
-	ev := append([]Evidence{{Field: "request.headers (names)", Value: headerNames(ex)}}, challengeEvidence(ex)...)
+	ev := append([]Evidence{{Field: "request.headers (names)", Value: headerNames(ex)}}, c.challengeEvidence(ex)...)
 	fd := Finding{
 		Message:  describe(ex) + " carried no credential: " + what + ".",
 		Evidence: ev,

@@ -92,7 +92,7 @@ func (multipleCredentials) Check(c *Context, rec *parsers.Record) {
 	}
 	c.Report(Finding{
 		Message:  describe(ex) + ": " + why + "; RFC 6750 §3.1 forbids more than one way of sending a token.",
-		Evidence: append(ev, challengeEvidence(ex)...),
+		Evidence: append(ev, c.challengeEvidence(ex)...),
 	})
 }
 

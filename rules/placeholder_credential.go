@@ -67,7 +67,7 @@ func (placeholderCredential) Check(c *Context, rec *parsers.Record) {
 		}
 		c.Report(Finding{
 			Message:  describe(rec.Exchange) + ": " + cred.Field + " holds a placeholder (" + cred.Token.String() + "), not a credential: the variable meant to hold the token was not set.",
-			Evidence: append([]Evidence{credEvidence(cred)}, challengeEvidence(rec.Exchange)...),
+			Evidence: append([]Evidence{credEvidence(cred)}, c.challengeEvidence(rec.Exchange)...),
 		})
 		return
 	}

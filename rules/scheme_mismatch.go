@@ -79,7 +79,7 @@ func (schemeMismatch) Check(c *Context, rec *parsers.Record) {
 	}
 	c.Report(Finding{
 		Message:    describe(ex) + ": the request used the " + oneLine(secrets.ScrubText(sent), 40) + " scheme but the server only accepts " + strings.Join(want, " or ") + ".",
-		Evidence:   append([]Evidence{credEvidence(cred)}, challengeEvidence(ex)...),
+		Evidence:   append([]Evidence{credEvidence(cred)}, c.challengeEvidence(ex)...),
 		Credential: cred.Token.Fingerprint(),
 	})
 }

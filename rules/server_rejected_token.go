@@ -113,7 +113,7 @@ func (serverRejectedToken) Check(c *Context, rec *parsers.Record) {
 	if !failedStatus(ex) || ex.Response == nil {
 		return
 	}
-	reason, ev := serverReason(c.Facts(), ex)
+	reason, ev := serverReason(c, ex)
 	if reason == "" {
 		return
 	}
@@ -127,9 +127,10 @@ func (serverRejectedToken) Check(c *Context, rec *parsers.Record) {
 
 // serverReason collects what the server said, from challenges, gateway
 // fields and the body.
-func serverReason(f *Facts, ex *parsers.Exchange) (string, []Evidence) {
+func serverReason(c *Context, ex *parsers.Exchange) (string, []Evidence) {
+	f := c.Facts()
 	var parts []string
-	ev := challengeEvidence(ex)
+	ev := c.challengeEvidence(ex)
 	for _, ch := range f.Challenges() {
 		code, _ := ch.Param("error")
 		desc, _ := ch.Param("error_description")

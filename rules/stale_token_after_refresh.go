@@ -295,6 +295,6 @@ func (r *staleToken) report(c *Context, ex *parsers.Exchange, cr Credential, s s
 	if cr.JWT != nil && !cr.JWT.Encrypted {
 		ev = append(ev, jwtEvidence(cr))
 	}
-	ev = append(ev, challengeEvidence(ex)...)
+	ev = append(ev, c.challengeEvidence(ex)...)
 	c.Report(Finding{Message: msg, Evidence: ev, Related: related, Credential: cr.Token.Fingerprint()})
 }

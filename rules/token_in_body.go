@@ -83,7 +83,7 @@ func (tokenInBody) Check(c *Context, rec *parsers.Record) {
 	}
 	c.Report(Finding{
 		Message:    describe(ex) + ": the credential is in the request body (" + body.Field + ") and there is no Authorization header; the API most likely reads it only from the header.",
-		Evidence:   append([]Evidence{credEvidence(*body)}, challengeEvidence(ex)...),
+		Evidence:   append([]Evidence{credEvidence(*body)}, c.challengeEvidence(ex)...),
 		Credential: body.Token.Fingerprint(),
 	})
 }

@@ -68,7 +68,7 @@ func (expiredToken) Check(c *Context, rec *parsers.Record) {
 		c.Report(Finding{
 			Message: describe(ex) + ": the JWT in " + cred.Field + " expired " + HumanDuration(at.Sub(exp)) +
 				" before the request (exp " + exp.Format(time.RFC3339) + ", request at " + at.UTC().Format(time.RFC3339) + ").",
-			Evidence:   append([]Evidence{credEvidence(cred), jwtEvidence(cred)}, challengeEvidence(ex)...),
+			Evidence:   append([]Evidence{credEvidence(cred), jwtEvidence(cred)}, c.challengeEvidence(ex)...),
 			Credential: cred.Token.Fingerprint(),
 		})
 		return
@@ -130,7 +130,7 @@ func (tokenNotYetValid) Check(c *Context, rec *parsers.Record) {
 		c.Report(Finding{
 			Message: describe(ex) + ": the JWT in " + cred.Field + " is not valid until " + HumanDuration(t.Sub(at)) +
 				" after the request (" + claim + " " + t.Format(time.RFC3339) + ", request at " + at.UTC().Format(time.RFC3339) + "): the clocks disagree.",
-			Evidence:   append([]Evidence{credEvidence(cred), jwtEvidence(cred)}, challengeEvidence(ex)...),
+			Evidence:   append([]Evidence{credEvidence(cred), jwtEvidence(cred)}, c.challengeEvidence(ex)...),
 			Credential: cred.Token.Fingerprint(),
 		})
 		return
