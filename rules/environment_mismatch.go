@@ -193,16 +193,20 @@ func (r *envMismatch) Check(c *Context, rec *parsers.Record) {
 		if !credEnv.Definite() {
 			continue
 		}
-		use := envUse{src: rec.Source, ep: ep, status: ex.Status(), desc: describe(ex), field: cr.Field, display: cr.Value.String(),
-			credEnv: credEnv, credWhy: credWhy, provider: provider, fp: cr.Token.Fingerprint(),
-			strong: !byIssuer}
+		// built only for a report or a request kept for later: most
+		// requests agree with their host
+		use := func() envUse {
+			return envUse{src: rec.Source, ep: ep, status: ex.Status(), desc: describe(ex), field: cr.Field, display: cr.Value.String(),
+				credEnv: credEnv, credWhy: credWhy, provider: provider, fp: cr.Token.Fingerprint(),
+				strong: !byIssuer}
+		}
 		switch {
 		case hostEnv.Definite():
 			if hostEnv != credEnv && !providersDiffer(secrets.HostProvider(host), provider) {
-				c.Report(r.finding(use, host, hostEnv, hostWhy, hostStrong && use.strong))
+				c.Report(r.finding(use(), host, hostEnv, hostWhy, hostStrong && !byIssuer))
 			}
 		case hostEnv == secrets.EnvUnknown && hostWhy == "" && credEnv == secrets.EnvSandbox:
-			r.remember(host, use)
+			r.remember(host, use())
 		}
 	}
 }
