@@ -91,10 +91,12 @@ func looksRandom(w string) bool {
 // It does not judge the value; rules do.
 func ParseAuthorization(v string) Authorization {
 	if parts := splitJoined(v); len(parts) > 1 {
-		a := parseOne(parts[0])
-		for _, p := range parts {
-			a.Parts = append(a.Parts, parseOne(p))
+		ps := make([]Authorization, len(parts))
+		for i, p := range parts {
+			ps[i] = parseOne(p)
 		}
+		a := ps[0] // the first value speaks for the field
+		a.Parts = ps
 		return a
 	}
 	return parseOne(v)
@@ -135,14 +137,15 @@ func parseOne(v string) Authorization {
 		a.Schemes = append(a.Schemes, strings.TrimSuffix(word, ":"))
 		rest = strings.TrimLeft(after, " \t")
 	}
+	cred := trimCredential(rest)
 	if rest == "" {
 		a.Credential = Secret{&secretData{shape: shapeValue, kind: KindEmpty}}
-	} else if trimCredential(rest) == "" {
+	} else if cred == "" {
 		// Only quotes or blanks after the scheme (an unset variable
 		// inside quotes): an empty credential, kept as sent.
 		a.Credential = Secret{&secretData{raw: rest, shape: shapeValue, kind: KindEmpty, fp: FingerprintOf(rest)}}
 	} else {
-		a.Credential = New(trimCredential(rest))
+		a.Credential = New(cred)
 		if a.Credential.Reveal() != rest {
 			// Keep exactly what was sent: quotes and stray whitespace are
 			// evidence for malformed-authorization. Kind and prefix come
