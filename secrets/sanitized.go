@@ -95,6 +95,13 @@ func IsSanitized(v string) bool {
 	return false
 }
 
+// markerText is the credential as sanitize would have replaced it: the
+// Authorization value's credential, without the quotes and blanks sanitize
+// keeps outside its marker.
+func markerText(s Secret) string {
+	return trimCredential(credentialText(s))
+}
+
 // SourceFingerprint is the short fingerprint of the credential as it was
 // before sanitization: the FP a sanitized marker (or a sanitized JWT's
 // signature marker) carries, else the fingerprint of the value itself. Two
@@ -103,13 +110,7 @@ func (s Secret) SourceFingerprint() string {
 	if s.d == nil || s.d.raw == "" {
 		return ""
 	}
-	raw := s.d.raw
-	if s.d.shape == shapeAuthorization {
-		raw = s.Authorization().Credential.Reveal()
-	}
-	// Quotes and blanks around a credential are not part of it: sanitize
-	// keeps them outside the marker.
-	t := trimCredential(raw)
+	t := markerText(s)
 	if t == "" {
 		return ""
 	}
@@ -131,7 +132,7 @@ func (s Secret) SourceFingerprint() string {
 // (the KIND of its marker, jwt for a sanitized JWT), else the value's own
 // kind.
 func (s Secret) SanitizedKind() Kind {
-	if m, ok := ParseMarker(strings.TrimSpace(s.Reveal())); ok {
+	if m, ok := ParseMarker(markerText(s)); ok {
 		return Kind(m.Kind)
 	}
 	return s.Kind()

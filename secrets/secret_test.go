@@ -275,3 +275,15 @@ func TestJWTSummaryScalarsOnly(t *testing.T) {
 		t.Fatalf("summary %q", s)
 	}
 }
+
+// TestSanitizedKindAndSource: a sanitized credential inside an
+// Authorization value or quotes tells its kind and its source's
+// fingerprint alike.
+func TestSanitizedKindAndSource(t *testing.T) {
+	const m = "<redacted:stripe:sk_live_:107:3f9a1c02b7d4>"
+	for _, s := range []Secret{New(m), New(`"` + m + `"`), NewAuthorization("Bearer " + m)} {
+		if k, fp := s.SanitizedKind(), s.SourceFingerprint(); k != "stripe" || fp != "3f9a1c02b7d4" {
+			t.Errorf("%s: kind %q, source %q", s, k, fp)
+		}
+	}
+}
